@@ -1,0 +1,84 @@
+# Shared settings and helpers for the local (no-container) stack. Sourced, never run.
+# Every port and folder can be overridden from the environment.
+
+ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+INFRA_DIR="$ROOT_DIR/infra/local"
+
+# Downloads and builds that outlive a clone (jars, Node, the registry binary).
+CACHE_DIR="${COMMERCE_CACHE_DIR:-$HOME/.cache/commerce-events}"
+# Data, logs and pid files of this clone's running services.
+STATE_DIR="${COMMERCE_STACK_DIR:-$ROOT_DIR/.stack}"
+LOG_DIR="$STATE_DIR/logs"
+RUN_DIR="$STATE_DIR/run"
+
+KAFKA_VERSION="4.1.2"
+SCHEMA_REGISTRY_VERSION="v0.2.1"
+NODE_MAJOR="24"
+
+: "${KAFKA_PORT:=9092}"
+: "${KAFKA_CONTROLLER_PORT:=9093}"
+: "${SCHEMA_REGISTRY_PORT:=8081}"
+: "${MYSQL_PORT:=3306}"
+: "${REDIS_PORT:=6379}"
+: "${STACK_START_TIMEOUT:=120}"
+
+export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}"
+export SCHEMA_REGISTRY_URL="${SCHEMA_REGISTRY_URL:-http://127.0.0.1:$SCHEMA_REGISTRY_PORT}"
+export MYSQL_HOST="${MYSQL_HOST:-127.0.0.1}"
+export MYSQL_PORT
+export MYSQL_USER="${MYSQL_USER:-commerce}"
+export MYSQL_PASSWORD="${MYSQL_PASSWORD:-commerce}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
+
+log() { printf '[stack] %s\n' "$*" >&2; }
+die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+pid_alive() {
+  local file="$RUN_DIR/$1.pid"
+  [[ -f "$file" ]] && kill -0 "$(cat "$file")" 2>/dev/null
+}
+
+# wait_until NAME LOGFILE COMMAND...: polls COMMAND until it succeeds or the timeout passes.
+wait_until() {
+  local name="$1" logfile="$2"; shift 2
+  local deadline=$((SECONDS + STACK_START_TIMEOUT))
+  until "$@"; do
+    if ((SECONDS >= deadline)); then
+      log "$name did not become healthy within ${STACK_START_TIMEOUT}s; last lines of $logfile:"
+      tail -n 30 "$logfile" >&2 || true
+      return 1
+    fi
+    if ! pid_alive "$name"; then
+      log "$name exited during start-up; last lines of $logfile:"
+      tail -n 30 "$logfile" >&2 || true
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
+# stop_pid NAME: TERM, then KILL after a grace period, then forget the pid file.
+stop_pid() {
+  local name="$1" file="$RUN_DIR/$1.pid" pid
+  [[ -f "$file" ]] || return 0
+  pid="$(cat "$file")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$file"
+}
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  ((${#missing[@]} == 0)) && return 0
+  command -v apt-get >/dev/null || die "need the Debian packages ${missing[*]} and apt-get is not available"
+  local sudo=""; [[ "$(id -u)" == 0 ]] || sudo="sudo"
+  log "installing ${missing[*]} (apt)"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}

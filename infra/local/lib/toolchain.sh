@@ -1,0 +1,15 @@
+# Node 24, pnpm and the workspace's dependencies, ready to run scripts from the repo root.
+
+ensure_workspace() {
+  ensure_node
+  ensure_pnpm
+  # Prisma's generate needs a schema engine path but does not run it; the native engine
+  # cannot be downloaded on these machines (see README, "Prisma without its engine").
+  export PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$(type -P true)}"
+  log "installing workspace dependencies (pnpm $(pnpm --version), node $(node --version))"
+  (cd "$ROOT_DIR" && pnpm install --frozen-lockfile --reporter=silent) || die "pnpm install failed"
+}
+
+create_topics() {
+  (cd "$ROOT_DIR" && pnpm --filter @commerce/events run --silent topics) || die "creating the topics failed"
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine: installs Node 24, pnpm, the workspace and the local
+# stack (Kafka, schema registry, MariaDB, Redis), starts the stack, creates the topics,
+# then lint, typecheck and `turbo run test`. Services this script started are stopped at
+# the end; a stack that was already running is left running.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+for lib in common node toolchain; do source "$here/local/lib/$lib.sh"; done
+
+ensure_workspace
+running_before="$(bash "$here/local/stack.sh" status | grep -c ' running ' || true)"
+bash "$here/local/stack.sh" up
+if [[ "$running_before" == 0 && "${KEEP_STACK:-}" != 1 ]]; then
+  trap 'bash "$here/local/stack.sh" down' EXIT
+fi
+create_topics
+
+cd "$ROOT_DIR"
+export TURBO_TELEMETRY_DISABLED=1 FORCE_COLOR=0 NO_COLOR=1
+pnpm exec biome check .
+pnpm exec turbo run typecheck
+pnpm exec turbo run test --continue --concurrency=2 "$@"

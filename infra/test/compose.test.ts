@@ -1,0 +1,75 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+// No Docker engine runs on the project's machines, so docker-compose.yml is checked by
+// parsing it (YAML merge keys resolved, as Compose does) and asserting what it promises.
+
+const root = join(import.meta.dirname, '..', '..');
+interface Service {
+  image?: string;
+  build?: { dockerfile: string };
+  environment?: Record<string, string | number>;
+  healthcheck?: { test: unknown };
+  restart?: string;
+  volumes?: string[];
+}
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
+const services = compose.services;
+const brokers = Object.entries(services).filter(([name]) => name.startsWith('kafka-'));
+
+describe('docker-compose.yml', () => {
+  it('runs three KRaft brokers that form one quorum', () => {
+    expect(brokers.map(([name]) => name)).toEqual(['kafka-1', 'kafka-2', 'kafka-3']);
+    const nodeIds = brokers.map(([, s]) => s.environment?.KAFKA_NODE_ID);
+    expect(new Set(nodeIds)).toEqual(new Set([1, 2, 3]));
+    for (const [name, broker] of brokers) {
+      expect(broker.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller');
+      expect(broker.environment?.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe(
+        '1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093',
+      );
+      expect(broker.environment?.KAFKA_ADVERTISED_LISTENERS).toBe(`PLAINTEXT://${name}:9092`);
+    }
+  });
+
+  it('replicates every topic three times and acknowledges writes on two replicas', () => {
+    for (const [, broker] of brokers) {
+      expect(broker.environment).toMatchObject({
+        KAFKA_DEFAULT_REPLICATION_FACTOR: 3,
+        KAFKA_MIN_INSYNC_REPLICAS: 2,
+        KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: 3,
+        KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
+      });
+    }
+    expect(services.topics?.environment).toMatchObject({
+      TOPIC_REPLICATION_FACTOR: 3,
+      TOPIC_MIN_INSYNC_REPLICAS: 2,
+    });
+  });
+
+  it("uses Confluent's schema registry, MySQL 8 and Redis", () => {
+    expect(services['schema-registry']?.image).toMatch(/^confluentinc\/cp-schema-registry:/);
+    expect(services.mysql?.image).toMatch(/^mysql:8\./);
+    expect(services.redis?.image).toMatch(/^redis:/);
+  });
+
+  it('gives every long-running service a healthcheck', () => {
+    const longRunning = Object.entries(services).filter(([, s]) => s.restart !== 'no');
+    expect(longRunning.length).toBeGreaterThanOrEqual(6);
+    for (const [name, service] of longRunning)
+      expect(service.healthcheck?.test, name).toBeDefined();
+  });
+
+  it('builds images from Dockerfiles and mounts files that exist in the repository', () => {
+    for (const service of Object.values(services)) {
+      if (service.build) expect(existsSync(join(root, service.build.dockerfile))).toBe(true);
+      for (const volume of service.volumes ?? []) {
+        const source = volume.split(':')[0] ?? '';
+        if (source.startsWith('./')) expect(existsSync(join(root, source))).toBe(true);
+      }
+    }
+  });
+});

@@ -1,0 +1,2 @@
+export * from './create-topics.ts';
+export * from './topics.ts';
