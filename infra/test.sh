@@ -19,4 +19,10 @@ cd "$ROOT_DIR"
 export TURBO_TELEMETRY_DISABLED=1 FORCE_COLOR=0 NO_COLOR=1
 pnpm exec biome check .
 pnpm exec turbo run typecheck
-pnpm exec turbo run test --continue --concurrency=2 "$@"
+report="$STATE_DIR/logs/test-run.log"
+status=0
+pnpm exec turbo run test --continue --concurrency=2 "$@" 2>&1 | tee "$report" || status=$?
+# One closing line for the whole run, summed over every package's vitest summary.
+awk '/Tests +[0-9]/ { for (i = 1; i < NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "tests: %d passed, %d failed\n", p, f }' "$report"
+exit "$status"

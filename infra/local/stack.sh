@@ -3,8 +3,8 @@
 # MariaDB and Redis, as real processes on 127.0.0.1.
 #
 #   infra/local/stack.sh install   install what is missing (idempotent)
-#   infra/local/stack.sh up        install, start what is not running, wait until healthy
-#   infra/local/stack.sh down      stop everything this clone started
+#   infra/local/stack.sh up [service...]     install, start what is not running, wait until healthy
+#   infra/local/stack.sh down [service...]   stop what this clone started
 #   infra/local/stack.sh status    what runs, where it listens, where it logs
 #   infra/local/stack.sh env       the connection settings, as shell exports
 set -euo pipefail
@@ -27,14 +27,30 @@ install_all() {
   schema_registry_install
 }
 
+# Services named on the command line, in start order; all of them when none is named.
+selected() {
+  (($# == 0)) && { printf '%s\n' "${SERVICES[@]}"; return; }
+  local service
+  for service in "${SERVICES[@]}"; do [[ " $* " == *" $service "* ]] && echo "$service"; done
+  return 0
+}
+
+check_names() {
+  local service
+  for service in "$@"; do
+    [[ " ${SERVICES[*]} " == *" $service "* ]] || die "unknown service '$service' (one of: ${SERVICES[*]})"
+  done
+}
+
 up_all() {
+  local wanted service started=$SECONDS
+  mapfile -t wanted < <(selected "$@")
   install_all
   mkdir -p "$LOG_DIR" "$RUN_DIR"
-  local started=$SECONDS
-  for service in "${SERVICES[@]}"; do
+  for service in "${wanted[@]}"; do
     if ! "${service//-/_}_up"; then
       log "$service failed to start (log: $LOG_DIR/$service.log); stopping what this run started"
-      down_all
+      down_all "${wanted[@]}"
       exit 1
     fi
   done
@@ -43,8 +59,9 @@ up_all() {
 }
 
 down_all() {
-  local i
-  for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do "${SERVICES[i]//-/_}_down"; done
+  local wanted i
+  mapfile -t wanted < <(selected "$@")
+  for ((i = ${#wanted[@]} - 1; i >= 0; i--)); do "${wanted[i]//-/_}_down"; done
 }
 
 status_all() {
@@ -78,8 +95,8 @@ print_env() {
 
 case "${1:-}" in
   install) install_all ;;
-  up) up_all ;;
-  down) down_all ;;
+  up) shift; check_names "$@"; up_all "$@" ;;
+  down) shift; check_names "$@"; down_all "$@" ;;
   status) status_all ;;
   env) print_env ;;
   *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
