@@ -9,4 +9,5 @@ for lib in common node toolchain; do source "$here/local/lib/$lib.sh"; done
 ensure_workspace
 bash "$here/local/stack.sh" up
 create_topics
+register_schemas
 log "the stack is up; stop it with: bash infra/local/stack.sh down"

@@ -14,6 +14,7 @@ if [[ "$running_before" == 0 && "${KEEP_STACK:-}" != 1 ]]; then
   trap 'bash "$here/local/stack.sh" down' EXIT
 fi
 create_topics
+register_schemas
 
 cd "$ROOT_DIR"
 export TURBO_TELEMETRY_DISABLED=1 FORCE_COLOR=0 NO_COLOR=1

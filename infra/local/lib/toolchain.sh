@@ -11,5 +11,12 @@ ensure_workspace() {
 }
 
 create_topics() {
-  (cd "$ROOT_DIR" && pnpm --filter @commerce/events run --silent topics) || die "creating the topics failed"
+  (cd "$ROOT_DIR" && pnpm --filter @commerce/kafka run --silent topics) || die "creating the topics failed"
+}
+
+# The schema step of the build: compatibility with each schema's committed history, then
+# registration under the real subjects (BACKWARD enforced by the registry).
+register_schemas() {
+  (cd "$ROOT_DIR" && pnpm --filter @commerce/events run --silent schemas check &&
+    pnpm --filter @commerce/events run --silent schemas register) || die "the schema step failed"
 }

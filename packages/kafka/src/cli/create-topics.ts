@@ -3,7 +3,7 @@
 // TOPIC_REPLICATION_FACTOR (default 1) and TOPIC_MIN_INSYNC_REPLICAS (default: unset).
 import { Kafka, logLevel } from 'kafkajs';
 import { ensureTopics } from '../create-topics.ts';
-import { allTopicSpecs } from '../topics.ts';
+import { allTopicSpecs } from '@commerce/events';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const replicationFactor = Number(process.env.TOPIC_REPLICATION_FACTOR ?? '1');
