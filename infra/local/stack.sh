@@ -88,7 +88,7 @@ listen_address() {
 
 print_env() {
   local name
-  for name in KAFKA_BROKERS SCHEMA_REGISTRY_URL MYSQL_HOST MYSQL_PORT MYSQL_USER MYSQL_PASSWORD REDIS_URL; do
+  for name in KAFKA_BROKERS SCHEMA_REGISTRY_URL MYSQL_HOST MYSQL_PORT MYSQL_USER MYSQL_PASSWORD REDIS_URL KAFKA_LIBS; do
     printf 'export %s=%q\n' "$name" "${!name}"
   done
 }

@@ -1,2 +1,3 @@
 export * from './database-url.ts';
 export * from './migrate.ts';
+export * from './processed-events.ts';

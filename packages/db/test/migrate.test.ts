@@ -31,19 +31,28 @@ describe('migrate', () => {
     const first = await migrate(db, migrationsDir);
     const second = await migrate(db, migrationsDir);
 
-    expect(first).toEqual({ applied: ['20261126000000_init'], alreadyApplied: [] });
-    expect(second).toEqual({ applied: [], alreadyApplied: ['20261126000000_init'] });
+    expect(first).toEqual({
+      applied: ['20261126000000_init', '20261126000100_processed_events'],
+      alreadyApplied: [],
+    });
+    expect(second).toEqual({
+      applied: [],
+      alreadyApplied: ['20261126000000_init', '20261126000100_processed_events'],
+    });
     const conn = await createConnection(db);
     const rows = await conn.query('SELECT migration_name, finished_at FROM _prisma_migrations');
     await conn.end();
-    expect(rows).toHaveLength(1);
+    expect(rows).toHaveLength(2);
     expect(rows[0].finished_at).toBeInstanceOf(Date);
   });
 
   it('when two migrators start at once, then the migration is applied exactly once', async () => {
     const db = freshDatabase();
     const results = await Promise.all([migrate(db, migrationsDir), migrate(db, migrationsDir)]);
-    expect(results.flatMap((r) => r.applied)).toEqual(['20261126000000_init']);
+    expect(results.flatMap((r) => r.applied)).toEqual([
+      '20261126000000_init',
+      '20261126000100_processed_events',
+    ]);
   });
 
   it('when an applied migration is edited, then migrate refuses to run', async () => {

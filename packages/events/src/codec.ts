@@ -1,6 +1,11 @@
 import { type SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
-import { type EventPayloads, type EventType, eventSchemas, eventTypes } from './contracts.generated.ts';
+import {
+  type EventPayloads,
+  type EventType,
+  eventSchemas,
+  eventTypes,
+} from './contracts.generated.ts';
 import { EventContractError } from './errors.ts';
 import { subjectOf } from './subjects.ts';
 
@@ -45,7 +50,10 @@ export class EventCodec {
     const invalid: string[] = [];
     reader.isValid(payload, { errorHook: (path) => invalid.push(path.join('.') || '(root)') });
     if (invalid.length > 0) {
-      throw new EventContractError('INVALID_PAYLOAD', `${type} is invalid at: ${invalid.join(', ')}`);
+      throw new EventContractError(
+        'INVALID_PAYLOAD',
+        `${type} is invalid at: ${invalid.join(', ')}`,
+      );
     }
     const header = Buffer.alloc(HEADER_LENGTH);
     header.writeUInt8(MAGIC_BYTE, 0);
@@ -55,7 +63,10 @@ export class EventCodec {
 
   async decode(buffer: Buffer | null): Promise<DecodedEvent> {
     if (!buffer || buffer.length < HEADER_LENGTH || buffer.readUInt8(0) !== MAGIC_BYTE) {
-      throw new EventContractError('WRONG_MAGIC_BYTE', 'not in the Confluent wire format (magic byte 0 + schema id)');
+      throw new EventContractError(
+        'WRONG_MAGIC_BYTE',
+        'not in the Confluent wire format (magic byte 0 + schema id)',
+      );
     }
     const schemaId = buffer.readInt32BE(1);
     const { type, resolver } = await this.resolverFor(schemaId);
@@ -63,7 +74,11 @@ export class EventCodec {
       const payload = this.reader(type).fromBuffer(buffer.subarray(HEADER_LENGTH), resolver);
       return { type, payload, schemaId } as DecodedEvent;
     } catch (err) {
-      throw new EventContractError('INVALID_PAYLOAD', `bytes do not match schema ${schemaId} (${type})`, { cause: err });
+      throw new EventContractError(
+        'INVALID_PAYLOAD',
+        `bytes do not match schema ${schemaId} (${type})`,
+        { cause: err },
+      );
     }
   }
 
@@ -78,7 +93,10 @@ export class EventCodec {
     if (!id) {
       const subject = subjectOf(type);
       id = this.registry
-        .getRegistryIdBySchema(subject, { type: SchemaType.AVRO, schema: JSON.stringify(eventSchemas[type]) })
+        .getRegistryIdBySchema(subject, {
+          type: SchemaType.AVRO,
+          schema: JSON.stringify(eventSchemas[type]),
+        })
         .catch((err: unknown) => {
           this.schemaIds.delete(type); // a later call may succeed once the registry answers
           throw isNotFound(err)
@@ -87,16 +105,22 @@ export class EventCodec {
                 `${type} is not registered under subject ${subject}: run the schema registration step (pnpm --filter @commerce/events schemas register)`,
                 { cause: err },
               )
-            : new EventContractError('REGISTRY_UNAVAILABLE', `schema registry lookup for ${subject} failed`, {
-                cause: err,
-              });
+            : new EventContractError(
+                'REGISTRY_UNAVAILABLE',
+                `schema registry lookup for ${subject} failed`,
+                {
+                  cause: err,
+                },
+              );
         });
       this.schemaIds.set(type, id);
     }
     return id;
   }
 
-  private async resolverFor(schemaId: number): Promise<{ type: EventType; resolver: avro.Resolver }> {
+  private async resolverFor(
+    schemaId: number,
+  ): Promise<{ type: EventType; resolver: avro.Resolver }> {
     const cached = this.resolvers.get(schemaId);
     if (cached) return cached;
     let writer: avro.Type;
@@ -104,19 +128,32 @@ export class EventCodec {
       writer = (await this.registry.getSchema(schemaId)) as unknown as avro.Type;
     } catch (err) {
       throw isNotFound(err)
-        ? new EventContractError('UNKNOWN_SCHEMA_ID', `schema id ${schemaId} is not in the registry`, { cause: err })
-        : new EventContractError('REGISTRY_UNAVAILABLE', `fetching schema ${schemaId} failed`, { cause: err });
+        ? new EventContractError(
+            'UNKNOWN_SCHEMA_ID',
+            `schema id ${schemaId} is not in the registry`,
+            { cause: err },
+          )
+        : new EventContractError('REGISTRY_UNAVAILABLE', `fetching schema ${schemaId} failed`, {
+            cause: err,
+          });
     }
     const type = this.byFullName.get(writer.name ?? '');
     if (!type) {
-      throw new EventContractError('UNKNOWN_EVENT_TYPE', `schema ${schemaId} (${writer.name}) is not an event of this system`);
+      throw new EventContractError(
+        'UNKNOWN_EVENT_TYPE',
+        `schema ${schemaId} (${writer.name}) is not an event of this system`,
+      );
     }
     try {
       const entry = { type, resolver: this.reader(type).createResolver(writer) };
       this.resolvers.set(schemaId, entry);
       return entry;
     } catch (err) {
-      throw new EventContractError('INCOMPATIBLE_SCHEMA', `schema ${schemaId} cannot be read as ${type}`, { cause: err });
+      throw new EventContractError(
+        'INCOMPATIBLE_SCHEMA',
+        `schema ${schemaId} cannot be read as ${type}`,
+        { cause: err },
+      );
     }
   }
 }

@@ -21,12 +21,18 @@ describe('event contracts', () => {
     expect([...eventTypes].sort()).toEqual([...carried].sort());
   });
 
-  it.each(eventTypes)('%s has a namespace, a doc on every field, an event id and an occurred-at time', (type) => {
-    const schema = eventSchemas[type] as { namespace?: string; fields: { name: string; doc?: string }[] };
-    expect(schema.namespace).toMatch(/^commerce\.events\./);
-    expect(schema.fields.filter((f) => !f.doc)).toEqual([]);
-    expect(schema.fields.slice(0, 2).map((f) => f.name)).toEqual(['eventId', 'occurredAt']);
-  });
+  it.each(eventTypes)(
+    '%s has a namespace, a doc on every field, an event id and an occurred-at time',
+    (type) => {
+      const schema = eventSchemas[type] as {
+        namespace?: string;
+        fields: { name: string; doc?: string }[];
+      };
+      expect(schema.namespace).toMatch(/^commerce\.events\./);
+      expect(schema.fields.filter((f) => !f.doc)).toEqual([]);
+      expect(schema.fields.slice(0, 2).map((f) => f.name)).toEqual(['eventId', 'occurredAt']);
+    },
+  );
 
   it.each(eventTypes)('the %s builder makes events the schema accepts', (type) => {
     const schemaType = avro.Type.forSchema(eventSchemas[type] as avro.Schema);
@@ -36,7 +42,11 @@ describe('event contracts', () => {
   it('names subjects by topic, and by record on topics that carry several event types', () => {
     expect(subjectOf('CouponIssueRequested')).toBe('coupon-requests-value');
     expect(subjectOf('OrderCompleted')).toBe('order-completed-value');
-    expect(subjectOf('CouponIssueFailed')).toBe('coupon-results-commerce.events.coupon.CouponIssueFailed');
-    expect(subjectOf('PaymentCompleted')).toBe('external-events-commerce.events.external.PaymentCompleted');
+    expect(subjectOf('CouponIssueFailed')).toBe(
+      'coupon-results-commerce.events.coupon.CouponIssueFailed',
+    );
+    expect(subjectOf('PaymentCompleted')).toBe(
+      'external-events-commerce.events.external.PaymentCompleted',
+    );
   });
 });

@@ -10,7 +10,9 @@ describe('event headers', () => {
       traceparent: newTraceparent(),
       producer: 'order-api',
     };
-    const asReceived = Object.fromEntries(Object.entries(toKafkaHeaders(headers)).map(([k, v]) => [k, Buffer.from(v)]));
+    const asReceived = Object.fromEntries(
+      Object.entries(toKafkaHeaders(headers)).map(([k, v]) => [k, Buffer.from(v)]),
+    );
     expect(fromKafkaHeaders(asReceived)).toEqual(headers);
   });
 

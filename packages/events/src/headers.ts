@@ -22,7 +22,10 @@ export interface EventHeaders {
 
 export function toKafkaHeaders(headers: EventHeaders): Record<string, string> {
   return Object.fromEntries(
-    (Object.keys(headerNames) as (keyof EventHeaders)[]).map((field) => [headerNames[field], headers[field]]),
+    (Object.keys(headerNames) as (keyof EventHeaders)[]).map((field) => [
+      headerNames[field],
+      headers[field],
+    ]),
   );
 }
 

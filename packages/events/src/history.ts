@@ -10,7 +10,8 @@ import { type RegistrationResult, registerAll } from './registration.ts';
  * schema, or outside a git checkout where there is no history to compare with.
  */
 export function previousVersion(file: string): object | undefined {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dirname(file), encoding: 'utf8', stdio: 'pipe' });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: dirname(file), encoding: 'utf8', stdio: 'pipe' });
   let commits: string[];
   try {
     commits = git('log', '--format=%H', '--', basename(file)).split('\n').filter(Boolean);

@@ -29,34 +29,60 @@ async function call(registryUrl: string, method: string, path: string, body?: ob
 }
 
 /** Is `schema` BACKWARD compatible with the latest version under `subject`? (A new subject is.) */
-export async function checkCompatibility(registryUrl: string, entry: SubjectSchema): Promise<RegistrationResult> {
+export async function checkCompatibility(
+  registryUrl: string,
+  entry: SubjectSchema,
+): Promise<RegistrationResult> {
   const path = `/compatibility/subjects/${encodeURIComponent(entry.subject)}/versions/latest?verbose=true`;
-  const { status, body } = await call(registryUrl, 'POST', path, { schemaType: 'AVRO', schema: JSON.stringify(entry.schema) });
+  const { status, body } = await call(registryUrl, 'POST', path, {
+    schemaType: 'AVRO',
+    schema: JSON.stringify(entry.schema),
+  });
   if (status === 404) return { subject: entry.subject, compatible: true, messages: [] };
-  if (status !== 200) throw new Error(`compatibility check of ${entry.subject} failed: ${status} ${JSON.stringify(body)}`);
-  return { subject: entry.subject, compatible: body.is_compatible === true, messages: body.messages ?? [] };
+  if (status !== 200)
+    throw new Error(
+      `compatibility check of ${entry.subject} failed: ${status} ${JSON.stringify(body)}`,
+    );
+  return {
+    subject: entry.subject,
+    compatible: body.is_compatible === true,
+    messages: body.messages ?? [],
+  };
 }
 
 /** Sets BACKWARD compatibility and registers the schema unless it breaks it. Idempotent. */
-export async function registerSchema(registryUrl: string, entry: SubjectSchema): Promise<RegistrationResult> {
+export async function registerSchema(
+  registryUrl: string,
+  entry: SubjectSchema,
+): Promise<RegistrationResult> {
   const subjectPath = `/subjects/${encodeURIComponent(entry.subject)}`;
   const config = await call(registryUrl, 'PUT', `/config/${encodeURIComponent(entry.subject)}`, {
     compatibility: 'BACKWARD',
   });
-  if (config.status !== 200) throw new Error(`setting compatibility of ${entry.subject} failed: ${config.status}`);
+  if (config.status !== 200)
+    throw new Error(`setting compatibility of ${entry.subject} failed: ${config.status}`);
   const check = await checkCompatibility(registryUrl, entry);
   if (!check.compatible) return check;
   const { status, body } = await call(registryUrl, 'POST', `${subjectPath}/versions`, {
     schemaType: 'AVRO',
     schema: JSON.stringify(entry.schema),
   });
-  if (status === 409) return { subject: entry.subject, compatible: false, messages: [body.message ?? 'incompatible'] };
-  if (status !== 200) throw new Error(`registering ${entry.subject} failed: ${status} ${JSON.stringify(body)}`);
+  if (status === 409)
+    return {
+      subject: entry.subject,
+      compatible: false,
+      messages: [body.message ?? 'incompatible'],
+    };
+  if (status !== 200)
+    throw new Error(`registering ${entry.subject} failed: ${status} ${JSON.stringify(body)}`);
   return { subject: entry.subject, id: body.id, compatible: true, messages: [] };
 }
 
 /** Registers each schema in order; stops at nothing, so one run reports every incompatibility. */
-export async function registerAll(registryUrl: string, entries: readonly SubjectSchema[]): Promise<RegistrationResult[]> {
+export async function registerAll(
+  registryUrl: string,
+  entries: readonly SubjectSchema[],
+): Promise<RegistrationResult[]> {
   const results: RegistrationResult[] = [];
   for (const entry of entries) results.push(await registerSchema(registryUrl, entry));
   return results;

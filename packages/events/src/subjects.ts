@@ -3,7 +3,9 @@ import { type TopicSpec, topics } from './topics.ts';
 
 /** The topic that carries an event type (each event type travels on exactly one topic). */
 export function topicOf(eventType: EventType): TopicSpec {
-  const topic = Object.values(topics).find((t) => (t.events as readonly string[]).includes(eventType));
+  const topic = Object.values(topics).find((t) =>
+    (t.events as readonly string[]).includes(eventType),
+  );
   if (!topic) throw new Error(`no topic in the catalog carries ${eventType}`);
   return topic;
 }

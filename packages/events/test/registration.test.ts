@@ -14,7 +14,10 @@ const v1 = eventSchemas.PaymentCompleted as { fields: object[] };
 describe('schema registration step', () => {
   it('when a new version adds a field without a default, then the step refuses it', async () => {
     const subject = uniqueName('payment');
-    const breaking = { ...v1, fields: [...v1.fields, { name: 'taxAmount', type: 'long', doc: 'tax' }] };
+    const breaking = {
+      ...v1,
+      fields: [...v1.fields, { name: 'taxAmount', type: 'long', doc: 'tax' }],
+    };
 
     const [first, second] = await registerAll(registryUrl, [
       { subject, schema: v1 },
@@ -28,7 +31,10 @@ describe('schema registration step', () => {
 
   it('when a new version adds a field with a default, then the step registers it as the next version', async () => {
     const subject = uniqueName('payment');
-    const compatible = { ...v1, fields: [...v1.fields, { name: 'taxAmount', type: 'long', doc: 'tax', default: 0 }] };
+    const compatible = {
+      ...v1,
+      fields: [...v1.fields, { name: 'taxAmount', type: 'long', doc: 'tax', default: 0 }],
+    };
 
     const first = await registerSchema(registryUrl, { subject, schema: v1 });
     const second = await registerSchema(registryUrl, { subject, schema: compatible });
@@ -49,9 +55,18 @@ describe('schema registration step', () => {
     git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'v1');
     const entry = { file, subject: uniqueName('payment') };
 
-    writeFileSync(file, JSON.stringify({ ...v1, fields: [...v1.fields, { name: 'tax', type: 'long', doc: 'tax' }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({ ...v1, fields: [...v1.fields, { name: 'tax', type: 'long', doc: 'tax' }] }),
+    );
     const [breaking] = await checkAgainstHistory(registryUrl, [entry]);
-    writeFileSync(file, JSON.stringify({ ...v1, fields: [...v1.fields, { name: 'tax', type: 'long', doc: 'tax', default: 0 }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...v1,
+        fields: [...v1.fields, { name: 'tax', type: 'long', doc: 'tax', default: 0 }],
+      }),
+    );
     const [compatible] = await checkAgainstHistory(registryUrl, [entry]);
 
     expect(breaking).toMatchObject({ subject: entry.subject, compatible: false });

@@ -17,7 +17,10 @@ const steps: Record<string, () => Promise<RegistrationResult[]>> = {
   check: () =>
     checkAgainstHistory(
       registryUrl,
-      subjectSchemas().map(({ subject }, i) => ({ subject, file: join(schemaDir, `${eventTypes[i]}.avsc`) })),
+      subjectSchemas().map(({ subject }, i) => ({
+        subject,
+        file: join(schemaDir, `${eventTypes[i]}.avsc`),
+      })),
     ),
   register: () => registerAll(registryUrl, subjectSchemas()),
 };
@@ -30,11 +33,15 @@ if (!step) {
 try {
   const results = await step();
   for (const r of results) {
-    console.log(`${r.compatible ? 'ok          ' : 'INCOMPATIBLE'} ${r.subject}${r.id ? ` (id ${r.id})` : ''}`);
+    console.log(
+      `${r.compatible ? 'ok          ' : 'INCOMPATIBLE'} ${r.subject}${r.id ? ` (id ${r.id})` : ''}`,
+    );
     for (const message of r.messages) console.log(`             ${message}`);
   }
   if (results.some((r) => !r.compatible)) {
-    console.error('schema step failed: make the change BACKWARD compatible (e.g. give new fields a default)');
+    console.error(
+      'schema step failed: make the change BACKWARD compatible (e.g. give new fields a default)',
+    );
     process.exitCode = 1;
   }
 } catch (err) {

@@ -27,7 +27,8 @@ export function loadSchemas(dir: string): SchemaFile[] {
     .sort()
     .map((file) => {
       const schema = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-      if (`${schema.name}.avsc` !== file) throw new Error(`${file} must hold the record ${file.replace('.avsc', '')}`);
+      if (`${schema.name}.avsc` !== file)
+        throw new Error(`${file} must hold the record ${file.replace('.avsc', '')}`);
       return { eventType: schema.name, schema };
     });
 }
@@ -61,7 +62,9 @@ function tsType(type: AvroType, named: string[]): string {
     return type.name;
   }
   if (type.type === 'record' && 'fields' in type) {
-    const fields = type.fields.map((field) => `${docComment(field.doc, '  ')}  ${field.name}: ${tsType(field.type, named)};`);
+    const fields = type.fields.map(
+      (field) => `${docComment(field.doc, '  ')}  ${field.name}: ${tsType(field.type, named)};`,
+    );
     named.push(`${docComment(type.doc)}export interface ${type.name} {\n${fields.join('\n')}\n}\n`);
     return type.name;
   }

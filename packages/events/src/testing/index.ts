@@ -3,7 +3,13 @@ import type { EventPayloads, EventType } from '../contracts.generated.ts';
 
 /** Valid events for tests: every field set, unique ids, overridable. */
 const defaults: { [T in EventType]: () => EventPayloads[T] } = {
-  CouponIssueRequested: () => ({ ...base(), requestId: randomUUID(), userId: 'user-1', couponId: 'coupon-1', sequence: 1 }),
+  CouponIssueRequested: () => ({
+    ...base(),
+    requestId: randomUUID(),
+    userId: 'user-1',
+    couponId: 'coupon-1',
+    sequence: 1,
+  }),
   CouponIssueSucceeded: () => ({
     ...base(),
     requestId: randomUUID(),
@@ -63,6 +69,9 @@ function base() {
   return { eventId: randomUUID(), occurredAt: Date.now() };
 }
 
-export function anEvent<T extends EventType>(type: T, overrides: Partial<EventPayloads[T]> = {}): EventPayloads[T] {
+export function anEvent<T extends EventType>(
+  type: T,
+  overrides: Partial<EventPayloads[T]> = {},
+): EventPayloads[T] {
   return { ...defaults[type](), ...overrides };
 }

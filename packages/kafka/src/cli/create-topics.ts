@@ -1,9 +1,9 @@
 #!/usr/bin/env node
+import { allTopicSpecs } from '@commerce/events';
 // Creates every topic of the catalog (idempotent). Reads KAFKA_BROKERS,
 // TOPIC_REPLICATION_FACTOR (default 1) and TOPIC_MIN_INSYNC_REPLICAS (default: unset).
 import { Kafka, logLevel } from 'kafkajs';
 import { ensureTopics } from '../create-topics.ts';
-import { allTopicSpecs } from '@commerce/events';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const replicationFactor = Number(process.env.TOPIC_REPLICATION_FACTOR ?? '1');

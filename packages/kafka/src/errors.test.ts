@@ -1,0 +1,24 @@
+import { EventContractError } from '@commerce/events';
+import { describe, expect, it } from 'vitest';
+import { classifyFailure, errorCode, PermanentError, TransientError } from './errors.ts';
+
+describe('classifyFailure', () => {
+  it.each([
+    [new PermanentError('OUT_OF_RANGE', 'x'), 'permanent'],
+    [new EventContractError('WRONG_MAGIC_BYTE', 'x'), 'permanent'],
+    [new EventContractError('REGISTRY_UNAVAILABLE', 'x'), 'transient'],
+    [new TransientError('x'), 'transient'],
+    [Object.assign(new Error('deadlock'), { code: 'ER_LOCK_DEADLOCK' }), 'transient'],
+    [Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }), 'transient'],
+    [Object.assign(new Error('kafka'), { name: 'KafkaJSConnectionError' }), 'transient'],
+    [new TypeError('undefined is not a function'), 'unknown'],
+    ['a string', 'unknown'],
+  ] as const)('%s is %s', (err, kind) => {
+    expect(classifyFailure(err)).toBe(kind);
+  });
+
+  it('names failures by their code, else their class', () => {
+    expect(errorCode(new PermanentError('INVALID_SEQUENCE', 'x'))).toBe('INVALID_SEQUENCE');
+    expect(errorCode(new TypeError('x'))).toBe('TypeError');
+  });
+});
