@@ -1,3 +1,4 @@
 export * from './database-url.ts';
 export * from './migrate.ts';
 export * from './processed-events.ts';
+export * from './sql-executor.ts';

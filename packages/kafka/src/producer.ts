@@ -5,7 +5,7 @@ import {
   type EventType,
   toKafkaHeaders,
 } from '@commerce/events';
-import type { Kafka, Producer, RecordMetadata } from 'kafkajs';
+import type { Kafka, Message, Producer, RecordMetadata } from 'kafkajs';
 
 export interface OutgoingEvent<T extends EventType = EventType> {
   topic: string;
@@ -15,6 +15,13 @@ export interface OutgoingEvent<T extends EventType = EventType> {
   correlationId: string;
   /** The producing request's span; the message gets a child span of it. */
   traceparent?: string;
+}
+
+export interface EncodedEvent {
+  topic: string;
+  key: string;
+  value: Buffer;
+  headers: Record<string, string>;
 }
 
 export interface EventProducerOptions {
@@ -55,28 +62,39 @@ export class EventProducer {
 
   /** Sends every event in one batch (one request per broker); resolves when all are acknowledged. */
   async publish(events: readonly OutgoingEvent[]): Promise<RecordMetadata[]> {
-    const byTopic = new Map<
-      string,
-      { key: string; value: Buffer; headers: Record<string, string> }[]
-    >();
-    for (const event of events) {
-      const messages = byTopic.get(event.topic) ?? [];
-      messages.push({
-        key: event.key,
-        value: await this.codec.encode(event.type, event.payload),
-        headers: toKafkaHeaders({
-          eventId: event.payload.eventId,
-          eventType: event.type,
-          correlationId: event.correlationId,
-          traceparent: childTraceparent(event.traceparent),
-          producer: this.service,
-        }),
-      });
-      byTopic.set(event.topic, messages);
+    return this.sendEncoded(await Promise.all(events.map((event) => this.encode(event))));
+  }
+
+  /** The Kafka message of an event: Avro value, key, standard headers. Fails on an invalid event. */
+  async encode(event: OutgoingEvent): Promise<EncodedEvent> {
+    return {
+      topic: event.topic,
+      key: event.key,
+      value: await this.codec.encode(event.type, event.payload),
+      headers: toKafkaHeaders({
+        eventId: event.payload.eventId,
+        eventType: event.type,
+        correlationId: event.correlationId,
+        traceparent: childTraceparent(event.traceparent),
+        producer: this.service,
+      }),
+    };
+  }
+
+  /** Sends encoded events in one batch; the order of same-topic messages is kept. */
+  sendEncoded(messages: readonly EncodedEvent[]): Promise<RecordMetadata[]> {
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, ...message } of messages) {
+      const topicMessages = byTopic.get(topic) ?? [];
+      topicMessages.push(message);
+      byTopic.set(topic, topicMessages);
     }
     return this.producer.sendBatch({
       acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      topicMessages: [...byTopic].map(([topic, topicMessages]) => ({
+        topic,
+        messages: topicMessages,
+      })),
     });
   }
 

@@ -1,0 +1,4 @@
+export * from './enqueue.ts';
+export * from './metrics.ts';
+export * from './relay.ts';
+export * from './table.ts';
