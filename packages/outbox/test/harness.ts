@@ -49,11 +49,15 @@ export async function createOutboxHarness(
     kafka,
     topic,
     pool,
-    /** A relay with its own pool and producer, as a separate service instance would have. */
-    async relay(options: Partial<OutboxRelayOptions> = {}) {
+    async producer() {
       const producer = new EventProducer({ kafka, codec, service: 'outbox-test' });
       await producer.connect();
       producers.push(producer);
+      return producer;
+    },
+    /** A relay with its own pool and producer, as a separate service instance would have. */
+    async relay(options: Partial<OutboxRelayOptions> = {}) {
+      const producer = await this.producer();
       const relay = new OutboxRelay({
         pool: newPool(),
         producer,

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * Validates a service's environment with its zod schema. A wrong or missing value stops
+ * the service with one line per problem, naming the variable and how to fix it.
+ */
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): z.output<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map(
+    (issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`,
+  );
+  throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+}
+
+/** "true"/"false"/"1"/"0"/"yes"/"no", nothing else (z.coerce.boolean would take "false" as true). */
+export const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'use true or false' })
+  .transform((value) => ['true', '1', 'yes'].includes(value));
+
+/** Settings every service shares; each service extends this with its own. */
+export const commonEnv = {
+  /** pino level. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where /healthz, /readyz and /metrics (and an API's routes) listen. */
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number({ error: 'PORT must be a number, e.g. 3000' }).int().min(0).max(65_535),
+  /** Comma-separated host:port list of Kafka bootstrap brokers. */
+  KAFKA_BROKERS: z
+    .string({ error: 'set KAFKA_BROKERS to host:port[,host:port...], e.g. 127.0.0.1:9092' })
+    .transform((value) =>
+      value
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    )
+    .refine((brokers) => brokers.length > 0 && brokers.every((b) => /^[^:\s]+:\d+$/.test(b)), {
+      message: 'KAFKA_BROKERS must be host:port[,host:port...], e.g. 127.0.0.1:9092',
+    }),
+  /** Base URL of the Confluent-API schema registry. */
+  SCHEMA_REGISTRY_URL: z.url({
+    error: 'set SCHEMA_REGISTRY_URL to the registry URL, e.g. http://127.0.0.1:8081',
+  }),
+};
+
+/** mysql://user:password@host:3306/database */
+export const databaseUrl = z
+  .string({ error: 'set DATABASE_URL to mysql://user:password@host:3306/database' })
+  .regex(
+    /^mysql:\/\/[^/]+\/[^/?]+/,
+    'DATABASE_URL must look like mysql://user:password@host:3306/database',
+  );
+
+/** redis://host:6379 */
+export const redisUrl = z
+  .string({ error: 'set REDIS_URL to redis://host:6379' })
+  .regex(/^rediss?:\/\//, 'REDIS_URL must look like redis://host:6379');

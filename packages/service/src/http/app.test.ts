@@ -1,0 +1,119 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { DomainError } from '../errors.ts';
+import { createHttpShell } from './app.ts';
+
+async function build(readiness = {}) {
+  const app = await createHttpShell({
+    service: 'test-api',
+    logger: pino({ level: 'silent' }),
+    statusByCode: { SOLD_OUT: 409 },
+    readiness,
+    bodyLimit: 1_024,
+  });
+  app.post(
+    '/things',
+    {
+      schema: {
+        body: z.object({ name: z.string().max(20) }).strict(),
+        response: { 201: z.object({ id: z.string() }) },
+      },
+    },
+    async (request, reply) => {
+      if (request.body.name === 'sold-out') throw new DomainError('SOLD_OUT', 'no more things');
+      if (request.body.name === 'bug') throw new Error('secret stack detail');
+      return reply.status(201).send({ id: `thing-${request.body.name}` });
+    },
+  );
+  return app;
+}
+
+describe('HTTP shell', () => {
+  it('when the body breaks the schema, then 400 lists each offending field', async () => {
+    const app = await build();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/things',
+      payload: { name: 7, extra: true },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      error: {
+        code: 'VALIDATION_FAILED',
+        details: expect.arrayContaining([expect.objectContaining({ path: 'body.name' })]),
+      },
+      requestId: expect.any(String),
+    });
+  });
+
+  it('when a domain error is thrown, then its code gets its mapped status', async () => {
+    const app = await build();
+    const res = await app.inject({ method: 'POST', url: '/things', payload: { name: 'sold-out' } });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error).toEqual({ code: 'SOLD_OUT', message: 'no more things' });
+  });
+
+  it('when a handler fails unexpectedly, then 500 hides the details', async () => {
+    const app = await build();
+    const res = await app.inject({ method: 'POST', url: '/things', payload: { name: 'bug' } });
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('secret');
+    expect(res.json().error.code).toBe('INTERNAL');
+  });
+
+  it('when the body is too large or not JSON, then it is a structured 4xx', async () => {
+    const app = await build();
+    const big = await app.inject({
+      method: 'POST',
+      url: '/things',
+      payload: { name: 'x'.repeat(5_000) },
+    });
+    const garbled = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name":',
+    });
+    expect(big.statusCode).toBe(413);
+    expect(big.json().error.code).toBe('FST_ERR_CTP_BODY_TOO_LARGE');
+    expect(garbled.statusCode).toBe(400);
+    expect(garbled.json().error.code).toBe('FST_ERR_CTP_INVALID_JSON_BODY');
+  });
+
+  it('takes the request id from X-Request-Id and echoes it', async () => {
+    const app = await build();
+    const res = await app.inject({
+      method: 'GET',
+      url: '/nowhere',
+      headers: { 'x-request-id': 'req-123' },
+    });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['x-request-id']).toBe('req-123');
+    expect(res.json()).toMatchObject({ error: { code: 'ROUTE_NOT_FOUND' }, requestId: 'req-123' });
+  });
+
+  it('answers /readyz 503 naming the dependency that is down', async () => {
+    const app = await build({
+      db: async () => undefined,
+      kafka: async () => Promise.reject(new Error('down')),
+    });
+    const res = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({ status: 'not ready', checks: { db: 'up', kafka: 'down' } });
+  });
+
+  it('serves the OpenAPI document built from the route schemas, and Prometheus metrics', async () => {
+    const app = await build();
+    await app.inject({ method: 'POST', url: '/things', payload: { name: 'a' } });
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(
+      doc.paths['/things'].post.requestBody.content['application/json'].schema.properties.name,
+    ).toMatchObject({ type: 'string', maxLength: 20 });
+    expect(doc.paths['/healthz']).toBeUndefined();
+    expect(metrics.body).toMatch(
+      /http_request_duration_seconds_count\{method="POST",route="\/things",status="201"\} 1/,
+    );
+  });
+});

@@ -1,0 +1,16 @@
+import closeWithGrace from 'close-with-grace';
+import type { Logger } from 'pino';
+
+/**
+ * Keeps the process up until SIGINT/SIGTERM (or an uncaught error), then runs `stop` once:
+ * stop intake, finish in-flight work, commit, disconnect. A second signal, or `stop`
+ * taking longer than `graceMs`, exits at once.
+ */
+export function stopOnSignal(logger: Logger, stop: () => Promise<void>, graceMs = 20_000): void {
+  closeWithGrace({ delay: graceMs }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'stopping after an uncaught error');
+    else logger.info({ signal }, 'stopping');
+    await stop();
+    logger.info('stopped');
+  });
+}
