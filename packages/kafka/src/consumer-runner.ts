@@ -64,6 +64,7 @@ export interface ConsumerRunnerOptions {
   pause?: Partial<BackoffPolicy>;
   /** Commit at least every N processed messages of a partition (and at the end of every batch). */
   commitEvery?: number;
+  /** How long a silent member keeps its partitions: a crashed process's partitions wait this long. */
   sessionTimeoutMs?: number;
   classify?: (err: unknown) => FailureKind;
   metrics?: Registry;
@@ -95,7 +96,8 @@ export class ConsumerRunner extends EventEmitter<ConsumerRunnerEvents> {
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: 3_000,
+      // Kafka's rule of thumb: at least three heartbeats per session timeout.
+      heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
       allowAutoTopicCreation: false,
     });
     this.producer = options.kafka.producer({

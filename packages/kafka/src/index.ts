@@ -1,3 +1,4 @@
+export type { Kafka } from 'kafkajs';
 export * from './backoff.ts';
 export * from './client.ts';
 export * from './consumer-runner.ts';

@@ -9,7 +9,7 @@ const run = promisify(execFile);
 const stackScript = join(import.meta.dirname, '..', '..', '..', 'infra', 'local', 'stack.sh');
 
 /** A port nobody listens on right now. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const address = server.address();

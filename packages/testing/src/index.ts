@@ -1,2 +1,3 @@
 export * from './broker.ts';
+export * from './process.ts';
 export * from './stack.ts';

@@ -1,0 +1,28 @@
+import { createLogger, stopOnSignal } from '@commerce/service';
+import { buildApp } from './app.ts';
+import { readConfig } from './config.ts';
+import { createResultsConsumer } from './consumer.ts';
+import { createDeps } from './deps.ts';
+
+const config = readConfig();
+const logger = createLogger('coupon-api', config.LOG_LEVEL);
+const deps = await createDeps(config, logger);
+const app = await buildApp(deps);
+// An unclassified consumer failure is a bug: exit so the supervisor restarts the process.
+const consumer = createResultsConsumer({
+  ...deps,
+  sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
+  onFatal: () => void stop().finally(() => process.exit(1)),
+});
+
+async function stop() {
+  await app.close(); // stop taking requests, end SSE streams
+  await consumer.stop();
+  await deps.close();
+}
+
+stopOnSignal(logger, stop);
+deps.relay.start();
+await consumer.start();
+await app.listen({ host: config.HOST, port: config.PORT });
+logger.info({ port: config.PORT }, 'coupon-api started');

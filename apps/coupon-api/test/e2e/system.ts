@@ -1,0 +1,143 @@
+import { join } from 'node:path';
+import { couponMigrationsDir, createCouponDb } from '@commerce/coupon-db';
+import { formatDatabaseUrl, migrate } from '@commerce/db';
+import { allTopicSpecs, registerAll, subjectSchemas } from '@commerce/events';
+import { createKafkaClient, ensureTopics } from '@commerce/kafka';
+import {
+  type DedicatedBroker,
+  freePort,
+  type ServiceProcess,
+  stackAddresses,
+  startDedicatedBroker,
+  startServiceProcess,
+  uniqueName,
+} from '@commerce/testing';
+import { createConnection } from 'mariadb';
+import { pino } from 'pino';
+
+const apps = join(import.meta.dirname, '..', '..', '..');
+const operatorApiKey = 'test-operator-key-0123456789';
+
+/**
+ * The whole coupon flow as separate processes (coupon-api and coupon-workers) on a Kafka
+ * broker of its own, a fresh coupon database, and the shared registry and Redis.
+ */
+export async function startCouponSystem(options: { workers: number }) {
+  const { mysql, schemaRegistryUrl, redisUrl } = stackAddresses();
+  const broker: DedicatedBroker = await startDedicatedBroker();
+  const kafka = createKafkaClient({
+    clientId: 'e2e',
+    brokers: broker.brokers,
+    logger: pino({ level: 'silent' }),
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, allTopicSpecs(), { replicationFactor: 1 });
+  await admin.disconnect();
+  await registerAll(schemaRegistryUrl, subjectSchemas());
+
+  const db = { ...mysql, database: uniqueName('coupon_e2e') };
+  await migrate(db, couponMigrationsDir);
+  const prisma = createCouponDb(formatDatabaseUrl(db), 4);
+  const env = {
+    KAFKA_BROKERS: broker.brokers.join(','),
+    SCHEMA_REGISTRY_URL: schemaRegistryUrl,
+    DATABASE_URL: formatDatabaseUrl(db),
+    REDIS_URL: redisUrl,
+    OPERATOR_API_KEY: operatorApiKey,
+    LOG_LEVEL: 'info',
+    // A killed worker's partitions move to the survivor after 6 s instead of 30.
+    CONSUMER_SESSION_TIMEOUT_MS: '6000',
+  };
+
+  const apiPort = await freePort();
+  const api = await startServiceProcess({
+    name: 'coupon-api',
+    entry: join(apps, 'coupon-api', 'src', 'main.ts'),
+    env: { ...env, PORT: String(apiPort) },
+    readyMessage: 'coupon-api started',
+  });
+  const startWorker = async (i: number) =>
+    startServiceProcess({
+      name: `coupon-worker-${i}`,
+      entry: join(apps, 'coupon-worker', 'src', 'main.ts'),
+      env: { ...env, PORT: String(await freePort()) },
+      readyMessage: 'coupon-worker started',
+    });
+  const workers: ServiceProcess[] = [];
+  for (let i = 0; i < options.workers; i++) workers.push(await startWorker(i));
+  const baseUrl = `http://127.0.0.1:${apiPort}`;
+
+  return {
+    broker,
+    prisma,
+    baseUrl,
+    api,
+    workers,
+    startWorker,
+    async createCoupon(totalQuantity: number, window = { from: -60_000, until: 3_600_000 }) {
+      const res = await fetch(`${baseUrl}/coupons`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': operatorApiKey },
+        body: JSON.stringify({
+          name: 'rush',
+          discountType: 'PERCENT',
+          discountValue: 10,
+          totalQuantity,
+          validFrom: new Date(Date.now() + window.from).toISOString(),
+          validUntil: new Date(Date.now() + window.until).toISOString(),
+        }),
+      });
+      if (res.status !== 201)
+        throw new Error(`creating a coupon failed: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { id: string }).id;
+    },
+    async issue(userId: string, couponId: string, headers: Record<string, string> = {}) {
+      const res = await fetch(`${baseUrl}/coupons/issue`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ userId, couponId }),
+      });
+      return {
+        status: res.status,
+        body: (await res.json()) as { requestId?: string; error?: { code: string } },
+      };
+    },
+    /** Resolves when no request of the coupon is PENDING/COMPLETED/FAILED any more (all NOTIFIED). */
+    async waitAllNotified(couponId: string, timeoutMs = 90_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const open = await prisma.couponRequest.count({
+          where: { couponId, status: { not: 'NOTIFIED' } },
+        });
+        if (open === 0) return;
+        if (Date.now() > deadline) throw new Error(`${open} requests still not notified`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    },
+    async close() {
+      await Promise.allSettled([api.kill(), ...workers.map((w) => w.kill())]);
+      await prisma.$disconnect();
+      await broker.destroy();
+      const conn = await createConnection(mysql);
+      await conn.query(`DROP DATABASE IF EXISTS \`${db.database}\``);
+      await conn.end();
+    },
+  };
+}
+
+export type CouponSystem = Awaited<ReturnType<typeof startCouponSystem>>;
+
+/** Runs `tasks` with at most `limit` in flight. */
+export async function inParallel<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await (tasks[i] as () => Promise<T>)();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, lane));
+  return results;
+}

@@ -1,0 +1,26 @@
+import { commonEnv, databaseUrl, loadConfig, redisUrl } from '@commerce/service';
+import { z } from 'zod';
+
+const schema = z.object({
+  ...commonEnv,
+  /** /healthz, /readyz and /metrics. */
+  PORT: commonEnv.PORT.default(3101),
+  /** The coupon database (shared with coupon-api). */
+  DATABASE_URL: databaseUrl,
+  /** Redis for the per-user issuance lock. */
+  REDIS_URL: redisUrl,
+  /** Partitions of coupon-requests processed at once (the seed's concurrency). */
+  CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
+  /** How long the per-user lock lives if this process dies holding it. */
+  LOCK_TTL_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /** Database connections of this process. */
+  /** A crashed member's partitions wait this long before another member takes them. */
+  CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+});
+
+export type Config = z.output<typeof schema>;
+
+export function readConfig(env: Record<string, string | undefined> = process.env): Config {
+  return loadConfig(schema, env);
+}
