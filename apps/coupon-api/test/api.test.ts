@@ -1,0 +1,253 @@
+import { couponMigrationsDir } from '@commerce/coupon-db';
+import { formatDatabaseUrl, migrate } from '@commerce/db';
+import { createLogger } from '@commerce/service';
+import { stackAddresses, uniqueName } from '@commerce/testing';
+import { createConnection } from 'mariadb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.ts';
+import { readConfig } from '../src/config.ts';
+import { createDeps, type Deps } from '../src/deps.ts';
+
+// The API in-process against the real stack. Nothing consumes what it publishes here:
+// these tests are about what the API accepts, refuses and stores.
+const { mysql, kafkaBrokers, schemaRegistryUrl, redisUrl } = stackAddresses();
+const database = uniqueName('coupon_api');
+const apiKey = 'component-test-key-0123';
+let deps: Deps;
+let app: Awaited<ReturnType<typeof buildApp>>;
+
+beforeAll(async () => {
+  const db = { ...mysql, database };
+  await migrate(db, couponMigrationsDir);
+  const config = readConfig({
+    DATABASE_URL: formatDatabaseUrl(db),
+    REDIS_URL: redisUrl,
+    KAFKA_BROKERS: kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: schemaRegistryUrl,
+    OPERATOR_API_KEY: apiKey,
+    COUPON_CACHE_TTL_MS: '0',
+  });
+  deps = await createDeps(config, createLogger('coupon-api-test', 'silent'));
+  app = await buildApp(deps);
+});
+
+afterAll(async () => {
+  await app.close();
+  await deps.close();
+  const conn = await createConnection(mysql);
+  await conn.query(`DROP DATABASE IF EXISTS \`${database}\``);
+  await conn.end();
+});
+
+async function coupon(offsets = { from: -60_000, until: 3_600_000 }, totalQuantity = 5) {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/coupons',
+    headers: { 'x-api-key': apiKey },
+    payload: {
+      name: 'c',
+      discountType: 'AMOUNT',
+      discountValue: 1000,
+      totalQuantity,
+      validFrom: new Date(Date.now() + offsets.from).toISOString(),
+      validUntil: new Date(Date.now() + offsets.until).toISOString(),
+    },
+  });
+  expect(res.statusCode).toBe(201);
+  return res.json().id as string;
+}
+
+const issue = (payload: unknown, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'POST', url: '/coupons/issue', payload: payload as object, headers });
+const rowCount = () => deps.prisma.couponRequest.count();
+
+describe('POST /coupons/issue', () => {
+  it('when the request is valid, then 202 with a request id, and the request is logged PENDING with its event in the outbox', async () => {
+    const couponId = await coupon();
+    const res = await issue({ userId: 'alice', couponId });
+
+    expect(res.statusCode).toBe(202);
+    const { requestId, sequence } = res.json();
+    expect(sequence).toBe(1);
+    expect(await deps.prisma.couponRequest.findUnique({ where: { requestId } })).toMatchObject({
+      status: 'PENDING',
+      userId: 'alice',
+    });
+    const outbox = await deps.prisma.outboxEvent.findMany({
+      where: { messageKey: 'alice', topic: 'coupon-requests' },
+    });
+    expect(outbox.map((o) => JSON.parse(o.payload).requestId)).toContain(requestId);
+    const status = await app.inject({ method: 'GET', url: `/coupons/requests/${requestId}` });
+    expect(status.json()).toMatchObject({
+      requestId,
+      status: 'PENDING',
+      reason: null,
+      userCouponId: null,
+    });
+  });
+
+  it.each([
+    ['a missing field', { userId: 'bob' }],
+    ['a wrong type', { userId: 42, couponId: 'x' }],
+    ['a huge string', { userId: 'b'.repeat(10_000), couponId: 'x' }],
+    ['an unknown field', { userId: 'bob', couponId: 'x', discount: 100 }],
+    ['characters outside the id alphabet', { userId: 'bob smith', couponId: 'x' }],
+    ['not an object', ['bob']],
+  ])('when the body has %s, then 400 with a structured error and no row', async (_, payload) => {
+    const before = await rowCount();
+    const res = await issue(payload);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      error: { code: 'VALIDATION_FAILED', details: expect.any(Array) },
+      requestId: expect.any(String),
+    });
+    expect(await rowCount()).toBe(before);
+  });
+
+  it.each([
+    ['unknown', null, 404, 'COUPON_NOT_FOUND'],
+    ['not started', { from: 60_000, until: 3_600_000 }, 409, 'COUPON_NOT_STARTED'],
+    ['expired', { from: -3_600_000, until: -60_000 }, 409, 'COUPON_EXPIRED'],
+  ] as const)('when the coupon is %s, then %i %s and no row', async (_, window, status, code) => {
+    const couponId = window ? await coupon(window) : 'no-such-coupon';
+    const before = await rowCount();
+    const res = await issue({ userId: 'carol', couponId });
+    expect(res.statusCode).toBe(status);
+    expect(res.json().error.code).toBe(code);
+    expect(await rowCount()).toBe(before);
+  });
+
+  it('when the same user asks twice, then the second is refused as ALREADY_REQUESTED and leaves no row', async () => {
+    const couponId = await coupon();
+    expect((await issue({ userId: 'dave', couponId })).statusCode).toBe(202);
+    const before = await rowCount();
+    const again = await issue({ userId: 'dave', couponId });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.code).toBe('ALREADY_REQUESTED');
+    expect(await rowCount()).toBe(before);
+  });
+
+  it('when the places are gone, then SOLD_OUT at once', async () => {
+    const couponId = await coupon(undefined, 2);
+    const answers = await Promise.all(
+      ['e1', 'e2', 'e3', 'e4'].map((userId) => issue({ userId, couponId })),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([202, 202, 409, 409]);
+    expect(answers.filter((a) => a.statusCode === 409).map((a) => a.json().error.code)).toEqual([
+      'SOLD_OUT',
+      'SOLD_OUT',
+    ]);
+  });
+
+  it('when an Idempotency-Key is repeated, then the same request id comes back; reused for another coupon, then 422', async () => {
+    const [first, second] = [await coupon(), await coupon()];
+    const headers = { 'idempotency-key': uniqueName('key') };
+    const a = await issue({ userId: 'frank', couponId: first }, headers);
+    const b = await issue({ userId: 'frank', couponId: first }, headers);
+    const c = await issue({ userId: 'frank', couponId: second }, headers);
+    expect(a.statusCode).toBe(202);
+    expect(b.statusCode).toBe(202);
+    expect(b.json().requestId).toBe(a.json().requestId);
+    expect(c.statusCode).toBe(422);
+    expect(c.json().error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('when Redis loses the queue of a coupon, then admission is rebuilt from the database: no second place for a user, no extra places', async () => {
+    const couponId = await coupon(undefined, 3);
+    expect((await issue({ userId: 'g1', couponId })).statusCode).toBe(202);
+    await deps.redis.del(
+      `coupon:{${couponId}}:admitted`,
+      `coupon:{${couponId}}:remaining`,
+      `coupon:{${couponId}}:sequence`,
+    );
+
+    const again = await issue({ userId: 'g1', couponId });
+    const others = await Promise.all(
+      ['g2', 'g3', 'g4'].map((userId) => issue({ userId, couponId })),
+    );
+
+    expect(again.json().error.code).toBe('ALREADY_REQUESTED');
+    expect(others.map((o) => o.statusCode).sort()).toEqual([202, 202, 409]);
+    expect(
+      others
+        .map((o) => o.json().sequence)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual([2, 3]);
+  });
+});
+
+describe('the rest of the API', () => {
+  it('when an operator creates a coupon without the API key, then 401; with it, GET shows what is left', async () => {
+    const denied = await app.inject({ method: 'POST', url: '/coupons', payload: {} });
+    expect(denied.statusCode).toBe(401);
+    expect(denied.json().error.code).toBe('UNAUTHORIZED');
+    const couponId = await coupon(undefined, 7);
+    const res = await app.inject({ method: 'GET', url: `/coupons/${couponId}` });
+    expect(res.json()).toMatchObject({
+      id: couponId,
+      totalQuantity: 7,
+      issuedQuantity: 0,
+      remainingQuantity: 7,
+    });
+  });
+
+  it('when the coupon window is reversed or a percent is over 100, then 422 / 400', async () => {
+    const reversed = await app.inject({
+      method: 'POST',
+      url: '/coupons',
+      headers: { 'x-api-key': apiKey },
+      payload: {
+        name: 'r',
+        discountType: 'AMOUNT',
+        discountValue: 1,
+        totalQuantity: 1,
+        validFrom: '2026-12-01T00:00:00Z',
+        validUntil: '2026-11-01T00:00:00Z',
+      },
+    });
+    const percent = await app.inject({
+      method: 'POST',
+      url: '/coupons',
+      headers: { 'x-api-key': apiKey },
+      payload: {
+        name: 'p',
+        discountType: 'PERCENT',
+        discountValue: 150,
+        totalQuantity: 1,
+        validFrom: '2026-11-01T00:00:00Z',
+        validUntil: '2026-12-01T00:00:00Z',
+      },
+    });
+    expect(reversed.statusCode).toBe(422);
+    expect(reversed.json().error.code).toBe('INVALID_VALIDITY_WINDOW');
+    expect(percent.statusCode).toBe(400);
+  });
+
+  it('answers 404 for an unknown request, 400 for a malformed id, and lists a user with no coupons as empty', async () => {
+    expect(
+      (await app.inject({ method: 'GET', url: `/coupons/requests/${crypto.randomUUID()}` }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (await app.inject({ method: 'GET', url: '/coupons/requests/not-a-uuid' })).statusCode,
+    ).toBe(400);
+    expect((await app.inject({ method: 'GET', url: '/users/nobody/coupons' })).json()).toEqual([]);
+  });
+
+  it('is ready while its dependencies answer, and documents every route in OpenAPI', async () => {
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({
+      status: 'ready',
+      checks: { database: 'up', redis: 'up', kafka: 'up' },
+    });
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/coupons',
+      '/coupons/issue',
+      '/coupons/requests/{requestId}',
+      '/coupons/{couponId}',
+      '/users/{userId}/coupon-events',
+      '/users/{userId}/coupons',
+    ]);
+  });
+});

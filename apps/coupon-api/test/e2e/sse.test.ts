@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEventStream } from './sse-client.ts';
+import { type CouponSystem, startCouponSystem } from './system.ts';
+
+let system: CouponSystem;
+beforeAll(async () => {
+  system = await startCouponSystem({ workers: 1 });
+}, 120_000);
+afterAll(() => system?.close());
+
+const results = (events: { event?: string; data: string }[]) =>
+  events.filter((e) => e.event === 'coupon-result').map((e) => JSON.parse(e.data));
+
+describe('results over server-sent events', () => {
+  it('when a connected shopper asks for a coupon, then the result is pushed on the stream and the request becomes NOTIFIED', async () => {
+    const couponId = await system.createCoupon(10);
+    const stream = await openEventStream(`${system.baseUrl}/users/sse-alice/coupon-events`);
+    try {
+      const { body } = await system.issue('sse-alice', couponId);
+      await stream.until((events) => results(events).some((r) => r.requestId === body.requestId));
+
+      const [result] = results(stream.events);
+      expect(result).toMatchObject({
+        requestId: body.requestId,
+        couponId,
+        status: 'COMPLETED',
+        userCouponId: expect.any(String),
+      });
+      expect(stream.events.find((e) => e.event === 'coupon-result')?.id).toBe(body.requestId);
+      await system.waitAllNotified(couponId);
+    } finally {
+      stream.close();
+    }
+  }, 60_000);
+
+  it('when a shopper reconnects with Last-Event-ID, then the results decided while away arrive', async () => {
+    const coupons = [
+      await system.createCoupon(10),
+      await system.createCoupon(10),
+      await system.createCoupon(10),
+    ];
+    const first = await openEventStream(`${system.baseUrl}/users/sse-bob/coupon-events`);
+    const { body: firstRequest } = await system.issue('sse-bob', coupons[0] as string);
+    await first.until((events) => results(events).length === 1);
+    first.close();
+
+    const missed = [
+      await system.issue('sse-bob', coupons[1] as string),
+      await system.issue('sse-bob', coupons[2] as string),
+    ];
+    for (const couponId of coupons) await system.waitAllNotified(couponId);
+    const again = await openEventStream(`${system.baseUrl}/users/sse-bob/coupon-events`, {
+      'last-event-id': firstRequest.requestId as string,
+    });
+    try {
+      await again.until((events) => results(events).length === 2);
+      expect(
+        results(again.events)
+          .map((r) => r.requestId)
+          .sort(),
+      ).toEqual(missed.map((m) => m.body.requestId).sort());
+    } finally {
+      again.close();
+    }
+  }, 60_000);
+});
