@@ -173,13 +173,15 @@ describe('issuing in one transaction', () => {
 });
 
 describe('the handler under concurrency', () => {
-  const handle = couponIssueRequestedHandler({
-    prisma,
-    redlock: new Redlock([redis], { retryCount: 20, retryDelay: 20 }),
-    lockTtlMs: 5_000,
-    onCommitted: () => undefined,
-    now: () => now,
-  });
+  // Built when the test runs: prisma exists only after beforeAll.
+  const handle = (event: Parameters<ReturnType<typeof couponIssueRequestedHandler>>[0]) =>
+    couponIssueRequestedHandler({
+      prisma,
+      redlock: new Redlock([redis], { retryCount: 20, retryDelay: 20 }),
+      lockTtlMs: 5_000,
+      onCommitted: () => undefined,
+      now: () => now,
+    })(event, context);
   const context = {
     log: pino({ level: 'silent' }),
     topic: 't',
@@ -191,7 +193,7 @@ describe('the handler under concurrency', () => {
   /** As the consumer runner does: transient failures (lock busy, unique race) are tried again. */
   async function deliver(request: IssueRequest, attempts = 5): Promise<void> {
     try {
-      await handle({ ...request, occurredAt: now.getTime() }, context);
+      await handle({ ...request, occurredAt: now.getTime() });
     } catch (err) {
       if (attempts <= 1) throw err;
       await deliver(request, attempts - 1);
