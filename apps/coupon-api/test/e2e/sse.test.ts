@@ -4,7 +4,7 @@ import { type CouponSystem, startCouponSystem } from './system.ts';
 
 let system: CouponSystem;
 beforeAll(async () => {
-  system = await startCouponSystem({ workers: 1 });
+  system = await startCouponSystem({ workers: 1, apis: 2 });
 }, 120_000);
 afterAll(() => system?.close());
 
@@ -61,6 +61,17 @@ describe('results over server-sent events', () => {
       ).toEqual(missed.map((m) => m.body.requestId).sort());
     } finally {
       again.close();
+    }
+  }, 60_000);
+
+  it('when the stream is held by one coupon-api instance and the request goes to another, then the result still arrives', async () => {
+    const couponId = await system.createCoupon(10);
+    const stream = await openEventStream(`${system.apiUrls[1]}/users/sse-carol/coupon-events`);
+    try {
+      const { body } = await system.issue('sse-carol', couponId); // through the first instance
+      await stream.until((events) => results(events).some((r) => r.requestId === body.requestId));
+    } finally {
+      stream.close();
     }
   }, 60_000);
 });

@@ -22,7 +22,7 @@ const operatorApiKey = 'test-operator-key-0123456789';
  * The whole coupon flow as separate processes (coupon-api and coupon-workers) on a Kafka
  * broker of its own, a fresh coupon database, and the shared registry and Redis.
  */
-export async function startCouponSystem(options: { workers: number }) {
+export async function startCouponSystem(options: { workers: number; apis?: number }) {
   const { mysql, schemaRegistryUrl, redisUrl } = stackAddresses();
   const broker: DedicatedBroker = await startDedicatedBroker();
   const kafka = createKafkaClient({
@@ -50,13 +50,20 @@ export async function startCouponSystem(options: { workers: number }) {
     CONSUMER_SESSION_TIMEOUT_MS: '6000',
   };
 
-  const apiPort = await freePort();
-  const api = await startServiceProcess({
-    name: 'coupon-api',
-    entry: join(apps, 'coupon-api', 'src', 'main.ts'),
-    env: { ...env, PORT: String(apiPort) },
-    readyMessage: 'coupon-api started',
-  });
+  const apiUrls: string[] = [];
+  const apis: ServiceProcess[] = [];
+  for (let i = 0; i < (options.apis ?? 1); i++) {
+    const port = await freePort();
+    apiUrls.push(`http://127.0.0.1:${port}`);
+    apis.push(
+      await startServiceProcess({
+        name: `coupon-api-${i}`,
+        entry: join(apps, 'coupon-api', 'src', 'main.ts'),
+        env: { ...env, PORT: String(port) },
+        readyMessage: 'coupon-api started',
+      }),
+    );
+  }
   const startWorker = async (i: number) =>
     startServiceProcess({
       name: `coupon-worker-${i}`,
@@ -66,13 +73,13 @@ export async function startCouponSystem(options: { workers: number }) {
     });
   const workers: ServiceProcess[] = [];
   for (let i = 0; i < options.workers; i++) workers.push(await startWorker(i));
-  const baseUrl = `http://127.0.0.1:${apiPort}`;
+  const baseUrl = apiUrls[0] as string;
 
   return {
     broker,
     prisma,
     baseUrl,
-    api,
+    apiUrls,
     workers,
     startWorker,
     async createCoupon(totalQuantity: number, window = { from: -60_000, until: 3_600_000 }) {
@@ -116,7 +123,7 @@ export async function startCouponSystem(options: { workers: number }) {
       }
     },
     async close() {
-      await Promise.allSettled([api.kill(), ...workers.map((w) => w.kill())]);
+      await Promise.allSettled([...apis, ...workers].map((p) => p.kill()));
       await prisma.$disconnect();
       await broker.destroy();
       const conn = await createConnection(mysql);
