@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The demo on a fresh machine: installs everything, starts the local stack, creates the
-# topics and shows the stack healthy. Later issues grow it into the full scenario.
-# Stop everything with: bash infra/local/stack.sh down
+# The demo on a fresh machine: installs everything, starts the local stack and the
+# services, then runs a coupon rush and a paid order end to end (infra/demo/scenario.ts).
+# The services are stopped at the end (KEEP_RUNNING=1 leaves them up); the stack stays up:
+# stop it with `bash infra/local/stack.sh down`.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 for lib in common node toolchain; do source "$here/local/lib/$lib.sh"; done
@@ -10,4 +11,6 @@ ensure_workspace
 bash "$here/local/stack.sh" up
 create_topics
 register_schemas
-log "the stack is up; stop it with: bash infra/local/stack.sh down"
+[[ "${KEEP_RUNNING:-}" == 1 ]] || trap 'bash "$here/local/apps.sh" down' EXIT
+bash "$here/local/apps.sh" up
+node --disable-warning=TimeoutNegativeWarning "$here/demo/scenario.ts"

@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// The demo: a coupon rush and a paid order, against the services started by
+// infra/local/apps.sh. Prints what a shopper and an operator would see.
+const couponApi = process.env.COUPON_API_URL ?? 'http://127.0.0.1:3001';
+const orderApi = process.env.ORDER_API_URL ?? 'http://127.0.0.1:3002';
+const operator = { 'x-api-key': process.env.OPERATOR_API_KEY ?? 'local-operator-key-change-me' };
+const json = { 'content-type': 'application/json' };
+const run = `demo${Date.now().toString(36)}`;
+
+async function call(url: string, init: RequestInit = {}) {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  call(url, { method: 'POST', headers: { ...json, ...headers }, body: JSON.stringify(body) });
+
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Listens to one shopper's result stream; `result` resolves with the first result pushed. */
+async function listen(userId: string): Promise<{ result: Promise<unknown> }> {
+  const res = await fetch(`${couponApi}/users/${userId}/coupon-events`, {
+    headers: { accept: 'text/event-stream' },
+  });
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const result = (async () => {
+    let text = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error('stream ended');
+      text += new TextDecoder().decode(value);
+      const data = text.match(/event: coupon-result\ndata: (.*)\n/)?.[1];
+      if (data) {
+        await reader.cancel();
+        return JSON.parse(data);
+      }
+    }
+  })();
+  return { result };
+}
+
+async function couponRush() {
+  const total = 100;
+  const coupon = await post(
+    `${couponApi}/coupons`,
+    {
+      name: 'Demo rush: 10% off',
+      discountType: 'PERCENT',
+      discountValue: 10,
+      totalQuantity: total,
+      validFrom: new Date(Date.now() - 60_000).toISOString(),
+      validUntil: new Date(Date.now() + 3_600_000).toISOString(),
+    },
+    operator,
+  );
+  console.log(
+    `\n1. Coupon rush: coupon ${coupon.body.id} with ${total} coupons (HTTP ${coupon.status})`,
+  );
+  const watched = `${run}-u0`;
+  const stream = await listen(watched);
+  await post(`${couponApi}/coupons/issue`, { userId: watched, couponId: coupon.body.id }); // first in line
+  const senders = Array.from({ length: 600 }, (_, i) => `${run}-u${i % 400}`).sort(
+    () => Math.random() - 0.5,
+  );
+  const answers = new Map<string, number>();
+  const started = Date.now();
+  for (let i = 0; i < senders.length; i += 50) {
+    const batch = await Promise.all(
+      senders
+        .slice(i, i + 50)
+        .map((userId) => post(`${couponApi}/coupons/issue`, { userId, couponId: coupon.body.id })),
+    );
+    for (const a of batch) {
+      const key = a.status === 202 ? '202 accepted' : `${a.status} ${a.body.error.code}`;
+      answers.set(key, (answers.get(key) ?? 0) + 1);
+    }
+  }
+  console.log(
+    `   600 more requests from 400 shoppers in ${Date.now() - started} ms:`,
+    Object.fromEntries(answers),
+  );
+  const settled = await waitFor('all coupons issued', async () => {
+    const { body } = await call(`${couponApi}/coupons/${coupon.body.id}`);
+    return body.issuedQuantity === total ? body : undefined;
+  });
+  console.log(
+    `   issued ${settled.issuedQuantity} of ${settled.totalQuantity}, remaining ${settled.remainingQuantity}`,
+  );
+  console.log(`   pushed to ${watched} over SSE:`, await stream.result);
+}
+
+async function orderAndRanking() {
+  if ((await fetch(`${orderApi}/healthz`).catch(() => undefined))?.status !== 200) {
+    console.log('\n2. order-api is not running: order flow skipped');
+    return;
+  }
+  const product = await post(
+    `${orderApi}/products`,
+    { name: `Demo kettle ${run}`, price: 39_900, stock: 10 },
+    operator,
+  );
+  const order = await post(`${orderApi}/orders`, {
+    userId: `${run}-buyer`,
+    items: [{ productId: product.body.id, quantity: 3 }],
+  });
+  const paid = await post(`${orderApi}/orders/${order.body.id}/pay`, {
+    amount: order.body.total,
+    method: 'CARD',
+  });
+  console.log(
+    `\n2. Order ${order.body.id}: ${order.status} ${order.body.status}, total ${order.body.total}; pay → ${paid.status} ${paid.body.status}`,
+  );
+  const ranked = await waitFor('the product in the ranking', async () => {
+    const { body } = await call(`${orderApi}/products/rankings?days=1&limit=5`);
+    return body.items.find((item: { productId: string }) => item.productId === product.body.id)
+      ? body
+      : undefined;
+  });
+  console.log("   today's ranking:", ranked.items.slice(0, 5));
+}
+
+await couponRush();
+await orderAndRanking();
+console.log('\nOpenAPI: /openapi.json on each API; metrics: /metrics; readiness: /readyz');
