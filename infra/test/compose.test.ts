@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 const root = join(import.meta.dirname, '..', '..');
 interface Service {
   image?: string;
-  build?: { dockerfile: string };
+  build?: { dockerfile: string; args?: { PACKAGE?: string; ENTRY?: string } };
   environment?: Record<string, string | number>;
   healthcheck?: { test: unknown };
   restart?: string;
@@ -71,5 +71,33 @@ describe('docker-compose.yml', () => {
         if (source.startsWith('./')) expect(existsSync(join(root, source))).toBe(true);
       }
     }
+  });
+
+  it('builds every service image from a package of the workspace whose entry point exists', () => {
+    const packages = new Map<string, string>();
+    for (const dir of ['apps', 'packages']) {
+      for (const name of readdirSync(join(root, dir))) {
+        const manifest = join(root, dir, name, 'package.json');
+        if (existsSync(manifest))
+          packages.set(JSON.parse(readFileSync(manifest, 'utf8')).name, join(root, dir, name));
+      }
+    }
+    const built = Object.values(services).filter((s) => s.build?.args?.PACKAGE);
+    expect(built.length).toBeGreaterThanOrEqual(6);
+    for (const service of built) {
+      const dir = packages.get(service.build?.args?.PACKAGE ?? '');
+      expect(dir, service.build?.args?.PACKAGE).toBeDefined();
+      const source = (service.build?.args?.ENTRY ?? '')
+        .replace(/^dist\//, 'src/')
+        .replace(/\.js$/, '.ts');
+      expect(existsSync(join(dir as string, source)), `${dir}/${source}`).toBe(true);
+    }
+  });
+
+  it('routes every API path prefix through the gateway', () => {
+    const gateway = readFileSync(join(root, 'infra', 'gateway', 'nginx.conf'), 'utf8');
+    for (const prefix of ['/coupons', '/users', '/products', '/orders'])
+      expect(gateway).toContain(`location ${prefix} `);
+    expect(gateway).toMatch(/proxy_buffering off/);
   });
 });
