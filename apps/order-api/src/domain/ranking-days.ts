@@ -1,0 +1,30 @@
+/**
+ * Ranking days: a calendar day (YYYY-MM-DD) in the ranking's time zone. ranking-worker
+ * files each order under the day of its completion with the same rule; keep the two equal.
+ */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar day of an instant in `timeZone`, as YYYY-MM-DD. */
+export function dayOf(instant: Date | number, timeZone: string): string {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    formatters.set(timeZone, format);
+  }
+  const parts = Object.fromEntries(format.formatToParts(instant).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}
+
+/** `count` days ending with `today`, newest first: plain calendar arithmetic, no time zone. */
+export function daysEndingWith(today: string, count: number): string[] {
+  const [year, month, day] = today.split('-').map(Number) as [number, number, number];
+  return Array.from({ length: count }, (_, back) =>
+    new Date(Date.UTC(year, month - 1, day - back)).toISOString().slice(0, 10),
+  );
+}

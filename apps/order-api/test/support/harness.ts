@@ -1,0 +1,173 @@
+import { formatDatabaseUrl, migrate } from '@commerce/db';
+import { topics as catalog, consumerGroups, registerAll, subjectSchemas } from '@commerce/events';
+import { createKafkaClient, ensureTopics } from '@commerce/kafka';
+import { stackAddresses, uniqueName } from '@commerce/testing';
+import { Redis } from 'ioredis';
+import { createConnection } from 'mariadb';
+import { pino } from 'pino';
+import { buildApp } from '../../src/app.ts';
+import { type Config, readConfig } from '../../src/config.ts';
+import { orderMigrationsDir } from '../../src/data-access/order-db.ts';
+import { createDeps, type Deps, type DepsOverrides } from '../../src/deps.ts';
+
+export const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+export const operatorKey = 'test-operator-key-0123456789';
+const stack = stackAddresses();
+
+/** A database of its own, migrated from scratch; drop() removes it. */
+export async function freshDatabase(prefix = 'order_api') {
+  const db = { ...stack.mysql, database: uniqueName(prefix) };
+  await migrate(db, orderMigrationsDir);
+  return {
+    url: formatDatabaseUrl(db),
+    name: db.database,
+    async drop() {
+      const conn = await createConnection(stack.mysql);
+      await conn.query(`DROP DATABASE IF EXISTS \`${db.database}\``);
+      await conn.end();
+    },
+  };
+}
+
+/** The environment of one isolated order-api: its own database, Redis keys and topics. */
+export function isolatedEnv(databaseUrl: string, extra: Record<string, string> = {}) {
+  const name = uniqueName('oa');
+  return {
+    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+    REDIS_URL: stack.redisUrl,
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    OPERATOR_API_KEY: operatorKey,
+    RANKING_KEY_PREFIX: `${name}:ranking:`,
+    KAFKA_NAME_PREFIX: `${name}.`,
+    OUTBOX_SWEEP_INTERVAL_MS: '200',
+    ...extra,
+  };
+}
+
+/**
+ * Creates the prefixed catalog topics an order-api with this prefix publishes to, and the
+ * dead-letter topic of a ranking-worker with the same prefix; delete() removes them and
+ * that worker's consumer group.
+ */
+export async function createTopics(prefix: string) {
+  await registerAll(stack.schemaRegistryUrl, subjectSchemas());
+  const kafka = createKafkaClient({
+    clientId: uniqueName('test-admin'),
+    brokers: stack.kafkaBrokers,
+    logger,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  const names: { name: string; partitions: number }[] = [
+    catalog.orderCompleted,
+    catalog.externalEvents,
+    catalog.productEvents,
+  ].map((t) => ({
+    name: prefix + t.name,
+    partitions: t.partitions,
+  }));
+  names.push({ name: prefix + consumerGroups.rankingWorker.deadLetterTopic, partitions: 1 });
+  await ensureTopics(admin, names, { replicationFactor: 1 });
+  const groupId = prefix + consumerGroups.rankingWorker.groupId;
+  return {
+    kafka,
+    admin,
+    /** The ranking-worker group's unprocessed messages on order-completed. */
+    async workerLag(): Promise<number> {
+      const topic = prefix + catalog.orderCompleted.name;
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const ends = await admin.fetchTopicOffsets(topic);
+      return ends.reduce((lag, end) => {
+        const done = Number(
+          committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? 0,
+        );
+        return lag + Number(end.high) - Math.max(0, done);
+      }, 0);
+    },
+    async delete() {
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+      await admin.deleteTopics({ topics: names.map((t) => t.name) }).catch(() => undefined);
+      await admin.disconnect();
+    },
+  };
+}
+
+/** Deletes every Redis key under `prefix` (never anything else: Redis is shared). */
+export async function deleteKeys(redis: Redis, prefix: string) {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+/** order-api built in this process (app.inject), on a fresh database. */
+export async function createApi(
+  options: { env?: Record<string, string>; overrides?: DepsOverrides } = {},
+) {
+  const database = await freshDatabase();
+  const config: Config = readConfig(isolatedEnv(database.url, options.env));
+  const deps: Deps = await createDeps(config, logger, options.overrides);
+  const app = await buildApp(deps);
+  const redis = new Redis(stack.redisUrl);
+  const api = {
+    app,
+    deps,
+    config,
+    redis,
+    database,
+    async product(stock = 10, price = 1_000, name = 'lamp'): Promise<{ id: string }> {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/products',
+        headers: { 'x-api-key': operatorKey },
+        payload: { name, price, stock },
+      });
+      if (res.statusCode !== 201) throw new Error(`product: ${res.statusCode} ${res.body}`);
+      return res.json();
+    },
+    async order(
+      items: { productId: string; quantity: number }[],
+      userId = 'user-1',
+    ): Promise<{ id: string; total: number }> {
+      const res = await app.inject({ method: 'POST', url: '/orders', payload: { userId, items } });
+      if (res.statusCode !== 201) throw new Error(`order: ${res.statusCode} ${res.body}`);
+      return res.json();
+    },
+    pay(orderId: string, amount: number, headers: Record<string, string> = {}) {
+      return app.inject({
+        method: 'POST',
+        url: `/orders/${orderId}/pay`,
+        headers,
+        payload: { amount, method: 'CARD' },
+      });
+    },
+    /** Rows of every table: "no partial write" means these do not change. */
+    async rowCounts() {
+      const p = deps.prisma;
+      return {
+        products: await p.product.count(),
+        orders: await p.order.count(),
+        orderItems: await p.orderItem.count(),
+        payments: await p.payment.count(),
+        idempotencyKeys: await p.idempotencyKey.count(),
+        outboxEvents: await p.outboxEvent.count(),
+      };
+    },
+    async close() {
+      await app.close();
+      await deps.close();
+      await deleteKeys(redis, config.RANKING_KEY_PREFIX);
+      redis.disconnect();
+      await database.drop();
+    },
+  };
+  return api;
+}
+
+export type Api = Awaited<ReturnType<typeof createApi>>;

@@ -1,0 +1,32 @@
+import { consumerGroups } from '@commerce/events';
+import { ConsumerRunner } from '@commerce/kafka';
+import type { Deps } from './deps.ts';
+import { orderCompletedHandler } from './handlers/order-completed.handler.ts';
+
+/** The ranking-worker group on order-completed (names prefixed per deployment). */
+export function createConsumer(deps: Deps, onFatal: (err: Error) => void): ConsumerRunner {
+  const group = consumerGroups.rankingWorker;
+  const prefix = deps.config.KAFKA_NAME_PREFIX;
+  const handle = orderCompletedHandler({
+    ranking: deps.ranking,
+    timeZone: deps.config.RANKING_TIME_ZONE,
+    now: Date.now,
+    outcomes: deps.outcomes,
+  });
+  return new ConsumerRunner({
+    kafka: deps.kafka,
+    codec: deps.codec,
+    logger: deps.logger,
+    metrics: deps.metrics,
+    groupId: prefix + group.groupId,
+    topics: group.topics.map((topic) => prefix + topic),
+    deadLetterTopic: prefix + group.deadLetterTopic,
+    partitionsConsumedConcurrently: deps.config.CONSUMER_CONCURRENCY,
+    onFatal,
+    handlers: {
+      OrderCompleted: async (event, context) => {
+        await handle(event, context);
+      },
+    },
+  });
+}

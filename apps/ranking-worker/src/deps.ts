@@ -1,0 +1,64 @@
+import { EventCodec } from '@commerce/events';
+import { createKafkaClient } from '@commerce/kafka';
+import { createMetricsRegistry } from '@commerce/service';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { Redis } from 'ioredis';
+import type { Admin, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { Counter, type Registry } from 'prom-client';
+import type { Config } from './config.ts';
+import { createRankingWriter } from './data-access/ranking.repository.ts';
+import type { RankingWriter } from './domain/count-order.ts';
+
+export interface Deps {
+  config: Config;
+  logger: Logger;
+  metrics: Registry;
+  redis: Redis;
+  kafka: Kafka;
+  kafkaAdmin: Admin;
+  codec: EventCodec;
+  ranking: RankingWriter;
+  outcomes: Counter<'outcome'>;
+  close(): Promise<void>;
+}
+
+/** Creates every client this process uses; close() releases them in reverse order. */
+export async function createDeps(config: Config, logger: Logger): Promise<Deps> {
+  const metrics = createMetricsRegistry('ranking-worker');
+  // Auto-pipelining sends the scripts of the partitions handled at once in one write.
+  const redis = new Redis(config.REDIS_URL, {
+    maxRetriesPerRequest: 2,
+    enableAutoPipelining: true,
+  });
+  redis.on('error', (err) => logger.warn({ err }, 'redis connection failed; retrying'));
+  const kafka = createKafkaClient({
+    clientId: 'ranking-worker',
+    brokers: config.KAFKA_BROKERS,
+    logger,
+  });
+  const kafkaAdmin = kafka.admin();
+  const codec = new EventCodec(new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL }));
+  const outcomes = new Counter({
+    name: 'ranking_events_total',
+    help: 'OrderCompleted events by outcome: counted, duplicate (redelivered), expired.',
+    labelNames: ['outcome'],
+    registers: [metrics],
+  });
+
+  return {
+    config,
+    logger,
+    metrics,
+    redis,
+    kafka,
+    kafkaAdmin,
+    codec,
+    ranking: createRankingWriter(redis, config.RANKING_KEY_PREFIX),
+    outcomes,
+    async close() {
+      await kafkaAdmin.disconnect();
+      await redis.quit();
+    },
+  };
+}

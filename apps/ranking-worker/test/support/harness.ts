@@ -1,0 +1,141 @@
+import { consumerGroups, EventCodec, registerAll, subjectSchemas, topics } from '@commerce/events';
+import {
+  type ConsumerRunner,
+  type ConsumerRunnerEvents,
+  createKafkaClient,
+  EventProducer,
+  ensureTopics,
+} from '@commerce/kafka';
+import { stackAddresses, uniqueName } from '@commerce/testing';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { type Config, readConfig } from '../../src/config.ts';
+
+export const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+const stack = stackAddresses();
+
+/** The environment of one isolated ranking-worker: its own topics, group and Redis keys. */
+export function isolatedEnv(extra: Record<string, string> = {}) {
+  const name = uniqueName('rw');
+  return {
+    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+    REDIS_URL: stack.redisUrl,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    RANKING_KEY_PREFIX: `${name}:ranking:`,
+    KAFKA_NAME_PREFIX: `${name}.`,
+    ...extra,
+  };
+}
+
+/** Kafka topics, a producer and Redis for one isolated worker environment; close() cleans up. */
+export async function createWorkerHarness(extra: Record<string, string> = {}) {
+  const env = isolatedEnv(extra);
+  const config: Config = readConfig(env);
+  await registerAll(stack.schemaRegistryUrl, subjectSchemas());
+  const kafka = createKafkaClient({
+    clientId: uniqueName('rw-test'),
+    brokers: stack.kafkaBrokers,
+    logger,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  const prefix = config.KAFKA_NAME_PREFIX;
+  const topic = prefix + topics.orderCompleted.name;
+  const deadLetterTopic = prefix + consumerGroups.rankingWorker.deadLetterTopic;
+  await ensureTopics(
+    admin,
+    [
+      { name: topic, partitions: topics.orderCompleted.partitions },
+      { name: deadLetterTopic, partitions: 1 },
+    ],
+    { replicationFactor: 1 },
+  );
+  const codec = new EventCodec(new SchemaRegistry({ host: stack.schemaRegistryUrl }));
+  const producer = new EventProducer({ kafka, codec, service: 'test' });
+  await producer.connect();
+  const redis = new Redis(stack.redisUrl);
+  const keyPrefix = config.RANKING_KEY_PREFIX;
+
+  return {
+    env,
+    config,
+    kafka,
+    admin,
+    redis,
+    topic,
+    deadLetterTopic,
+    groupId: prefix + consumerGroups.rankingWorker.groupId,
+    async publish(events: { userId: string }[]) {
+      await producer.publish(
+        events.map((payload) => ({
+          topic,
+          key: payload.userId,
+          type: 'OrderCompleted' as const,
+          payload: payload as never,
+          correlationId: 'test',
+        })),
+      );
+    },
+    /** The scores of one day's sorted set, as { productId: units }. */
+    async day(day: string): Promise<Record<string, number>> {
+      const flat = await redis.zrange(`${keyPrefix}daily:${day}`, 0, -1, 'WITHSCORES');
+      const scores: Record<string, number> = {};
+      for (let i = 0; i < flat.length; i += 2) scores[flat[i] as string] = Number(flat[i + 1]);
+      return scores;
+    },
+    /** Committed offsets reach the end of every partition: the group has nothing left to do. */
+    async lag(): Promise<number> {
+      const [committed] = await admin.fetchOffsets({ groupId: this.groupId, topics: [topic] });
+      const ends = await admin.fetchTopicOffsets(topic);
+      return ends.reduce((sum, end) => {
+        const done = Number(
+          committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1,
+        );
+        return sum + Number(end.high) - Math.max(0, done);
+      }, 0);
+    },
+    async close() {
+      await producer.disconnect();
+      await admin.deleteTopics({ topics: [topic, deadLetterTopic] }).catch(() => undefined);
+      await admin.deleteGroups([this.groupId]).catch(() => undefined);
+      await admin.disconnect();
+      await deleteKeys(redis, keyPrefix);
+      redis.disconnect();
+    },
+  };
+}
+
+export type WorkerHarness = Awaited<ReturnType<typeof createWorkerHarness>>;
+
+/** Deletes every Redis key under `prefix` (never anything else: Redis is shared). */
+export async function deleteKeys(redis: Redis, prefix: string) {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+/** Resolves once the runner emitted `event` `count` times. */
+export function collect<E extends keyof ConsumerRunnerEvents>(
+  runner: ConsumerRunner,
+  event: E,
+  count: number,
+): Promise<ConsumerRunnerEvents[E][0][]> {
+  const seen: ConsumerRunnerEvents[E][0][] = [];
+  return new Promise((resolve) => {
+    const listener = (...args: ConsumerRunnerEvents[E]) => {
+      seen.push(args[0]);
+      if (seen.length === count) {
+        runner.off(event, listener as never);
+        resolve(seen);
+      }
+    };
+    runner.on(event, listener as never);
+  });
+}
