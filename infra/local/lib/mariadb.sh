@@ -7,7 +7,9 @@ MARIADB_LOG="$LOG_DIR/mariadb.log"
 
 mariadb_install() { command -v mariadbd >/dev/null || apt_install mariadb-server mariadb-client; }
 
-mariadb_root() { mariadb --protocol=socket --socket="$MARIADB_SOCKET" -uroot "$@"; }
+# The client honours MYSQL_HOST from the environment (exported for the services) over
+# --socket, which would reach whatever listens on the default port instead: drop it.
+mariadb_root() { env -u MYSQL_HOST mariadb --no-defaults --protocol=socket --socket="$MARIADB_SOCKET" -uroot "$@"; }
 
 mariadb_ready() { mariadb_root -e 'select 1' >/dev/null 2>&1; }
 
@@ -28,6 +30,17 @@ mariadb_up() {
     --transaction-isolation=READ-COMMITTED >/dev/null 2>&1 &
   echo $! >"$RUN_DIR/mariadb.pid"
   wait_until mariadb "$MARIADB_LOG" mariadb_ready
+  # The server can answer before it accepts account changes: retry briefly, then fail loudly.
+  local tries
+  for tries in $(seq 1 20); do
+    create_user >>"$MARIADB_LOG" 2>&1 && return 0
+    sleep 0.5
+  done
+  log "creating the MariaDB user $MYSQL_USER failed (log: $MARIADB_LOG)"
+  return 1
+}
+
+create_user() {
   mariadb_root <<SQL
 CREATE USER IF NOT EXISTS '$MYSQL_USER'@'%' IDENTIFIED BY '$MYSQL_PASSWORD';
 CREATE USER IF NOT EXISTS '$MYSQL_USER'@'localhost' IDENTIFIED BY '$MYSQL_PASSWORD';
@@ -35,6 +48,8 @@ GRANT ALL PRIVILEGES ON *.* TO '$MYSQL_USER'@'%' WITH GRANT OPTION;
 GRANT ALL PRIVILEGES ON *.* TO '$MYSQL_USER'@'localhost' WITH GRANT OPTION;
 CREATE DATABASE IF NOT EXISTS schema_registry;
 SQL
+  # Proves the account works the way the services use it: over TCP with its password.
+  mariadb --no-defaults --protocol=tcp -h127.0.0.1 -P"$MYSQL_PORT" -u"$MYSQL_USER" -p"$MYSQL_PASSWORD" -e 'select 1' >/dev/null
 }
 
 mariadb_down() { stop_pid mariadb; }
