@@ -1,3 +1,4 @@
+import { brokersReachable } from '@commerce/kafka';
 import { createHttpShell } from '@commerce/service';
 import type { Deps } from './deps.ts';
 import { statusByCode } from './domain/errors.ts';
@@ -7,7 +8,7 @@ import { usersRoutes } from './routes/users.routes.ts';
 
 /** The coupon API, built and not listening (tests inject into it; main.ts listens). */
 export async function buildApp(deps: Deps) {
-  const admin = deps.kafka.admin();
+  const kafka = brokersReachable(deps.kafka);
   const app = await createHttpShell({
     service: 'coupon-api',
     logger: deps.logger,
@@ -18,13 +19,10 @@ export async function buildApp(deps: Deps) {
     readiness: {
       database: () => deps.prisma.$queryRaw`SELECT 1`,
       redis: () => deps.redis.ping(),
-      kafka: async () => {
-        await admin.connect();
-        await admin.describeCluster();
-      },
+      kafka: kafka.check,
     },
   });
-  app.addHook('onClose', () => admin.disconnect());
+  app.addHook('onClose', kafka.close);
   couponRoutes(app, { coupons: deps.coupons, operatorApiKey: deps.config.OPERATOR_API_KEY });
   issueRoutes(app, {
     coupons: deps.coupons,

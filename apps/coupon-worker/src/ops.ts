@@ -1,20 +1,20 @@
+import { brokersReachable } from '@commerce/kafka';
 import { createHttpShell } from '@commerce/service';
 import type { Deps } from './deps.ts';
 
 /** The worker's own HTTP: /healthz, /readyz (database, Redis, Kafka) and /metrics. */
-export function buildOpsApp(deps: Deps) {
-  const admin = deps.kafka.admin();
-  return createHttpShell({
+export async function buildOpsApp(deps: Deps) {
+  const kafka = brokersReachable(deps.kafka);
+  const app = await createHttpShell({
     service: 'coupon-worker',
     logger: deps.logger,
     metrics: deps.metrics,
     readiness: {
       database: () => deps.prisma.$queryRaw`SELECT 1`,
       redis: () => deps.redis.ping(),
-      kafka: async () => {
-        await admin.connect();
-        await admin.describeCluster();
-      },
+      kafka: kafka.check,
     },
   });
+  app.addHook('onClose', kafka.close);
+  return app;
 }

@@ -6,3 +6,4 @@ export * from './create-topics.ts';
 export * from './dead-letter.ts';
 export * from './errors.ts';
 export * from './producer.ts';
+export * from './readiness.ts';
