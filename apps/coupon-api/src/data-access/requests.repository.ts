@@ -26,27 +26,63 @@ const toView = (row: CouponRequest): RequestView => ({
   completedAt: row.completedAt,
 });
 
+export interface PendingRow {
+  requestId: string;
+  couponId: string;
+  userId: string;
+  sequence: number;
+  idempotencyKey?: string;
+}
+
+interface PendingWrite {
+  row: PendingRow;
+  event: OutgoingEvent;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
 export class RequestsRepository {
   private readonly prisma: PrismaClient;
+  private waiting: PendingWrite[] = [];
 
   constructor(prisma: PrismaClient) {
     this.prisma = prisma;
   }
 
-  /** The PENDING log row and its CouponIssueRequested, in one transaction. */
-  async createPending(
-    row: {
-      requestId: string;
-      couponId: string;
-      userId: string;
-      sequence: number;
-      idempotencyKey?: string;
-    },
-    event: OutgoingEvent,
-  ): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      await tx.couponRequest.create({ data: { ...row, sequence: BigInt(row.sequence) } });
-      await enqueueEvents(tx, [event]);
+  /**
+   * The PENDING log row and its CouponIssueRequested, in one transaction with those of the
+   * other requests admitted in the same event-loop turn (group commit): a rush pays one
+   * transaction per turn, not one per request. Resolves once committed.
+   */
+  createPending(row: PendingRow, event: OutgoingEvent): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.waiting.length === 0) setImmediate(() => void this.writeWaiting());
+      this.waiting.push({ row, event, resolve, reject });
+    });
+  }
+
+  private async writeWaiting(): Promise<void> {
+    const batch = this.waiting;
+    this.waiting = [];
+    try {
+      await this.insertPending(batch);
+      for (const write of batch) write.resolve();
+    } catch (err) {
+      // One bad row (a reused Idempotency-Key) must not fail its neighbours: one by one.
+      if (batch.length === 1) batch[0]?.reject(err);
+      else for (const write of batch) this.insertPending([write]).then(write.resolve, write.reject);
+    }
+  }
+
+  private insertPending(batch: PendingWrite[]): Promise<void> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.couponRequest.createMany({
+        data: batch.map(({ row }) => ({ ...row, sequence: BigInt(row.sequence) })),
+      });
+      await enqueueEvents(
+        tx,
+        batch.map((write) => write.event),
+      );
     });
   }
 
