@@ -62,8 +62,13 @@ export interface ConsumerRunnerOptions {
   retry?: Partial<BackoffPolicy> & { attempts?: number };
   /** Pause of a partition after its in-place retries ran out, before it tries again. */
   pause?: Partial<BackoffPolicy>;
-  /** Commit at least every N processed messages of a partition (and at the end of every batch). */
-  commitEvery?: number;
+  /**
+   * Within a long batch, commit at least this often (and always at the end of a batch).
+   * Each commit is a round trip the partition waits for, so a per-N-messages rule capped
+   * throughput (docs/benchmarks.md); after a crash at most this much work is redone, which
+   * idempotent handlers absorb.
+   */
+  commitIntervalMs?: number;
   /** How long a silent member keeps its partitions: a crashed process's partitions wait this long. */
   sessionTimeoutMs?: number;
   classify?: (err: unknown) => FailureKind;
@@ -145,7 +150,7 @@ export class ConsumerRunner extends EventEmitter<ConsumerRunnerEvents> {
     const { topic, partition } = batch;
     this.metrics?.lag.set({ topic, partition: String(partition) }, Number(batch.offsetLag()));
     let uncommitted: string | undefined;
-    let sinceCommit = 0;
+    let lastCommit = Date.now();
     try {
       for (const message of batch.messages) {
         if (!isRunning() || isStale() || this.failed) break;
@@ -157,10 +162,10 @@ export class ConsumerRunner extends EventEmitter<ConsumerRunnerEvents> {
         }
         resolveOffset(message.offset);
         uncommitted = message.offset;
-        if (++sinceCommit >= (this.options.commitEvery ?? 100)) {
+        if (Date.now() - lastCommit >= (this.options.commitIntervalMs ?? 1_000)) {
           await this.commit(payload, uncommitted);
           uncommitted = undefined;
-          sinceCommit = 0;
+          lastCommit = Date.now();
         }
         await heartbeat();
       }
@@ -188,11 +193,17 @@ export class ConsumerRunner extends EventEmitter<ConsumerRunnerEvents> {
   ): Promise<Outcome> {
     const ref = { topic: batch.topic, partition: batch.partition, offset: message.offset };
     const headers = fromKafkaHeaders(message.headers);
-    const log = this.options.logger.child({
-      ...ref,
-      eventId: headers.eventId,
-      correlationId: headers.correlationId,
-    });
+    // Built on first use only: pino serialises a child's bindings when it is created, and
+    // creating two children per message cost ~20% of the consumer's throughput.
+    let child: Logger | undefined;
+    const log = () => {
+      child ??= this.options.logger.child({
+        ...ref,
+        eventId: headers.eventId,
+        correlationId: headers.correlationId,
+      });
+      return child;
+    };
     const classify = this.options.classify ?? classifyFailure;
 
     for (let attempt = 1; ; attempt++) {
@@ -208,7 +219,7 @@ export class ConsumerRunner extends EventEmitter<ConsumerRunnerEvents> {
         }
         if (kind === 'unknown' || attempt >= this.retry.attempts)
           return { done: false, kind, error };
-        log.warn({ err: error, attempt }, 'transient failure, retrying');
+        log().warn({ err: error, attempt }, 'transient failure, retrying');
         this.metrics?.messages.inc({ topic: ref.topic, outcome: 'retried' });
         this.emit('retried', { ...ref, attempt, error });
         await waitWithHeartbeat(backoffDelay(attempt, this.retry), heartbeat);
@@ -220,7 +231,7 @@ export class ConsumerRunner extends EventEmitter<ConsumerRunnerEvents> {
     ref: MessageRef,
     message: KafkaMessage,
     headers: Partial<EventHeaders>,
-    log: Logger,
+    log: () => Logger,
   ) {
     const event: DecodedEvent = await this.options.codec.decode(message.value);
     const handler = this.options.handlers[event.type] as
@@ -232,9 +243,13 @@ export class ConsumerRunner extends EventEmitter<ConsumerRunnerEvents> {
         `${this.options.groupId} does not handle ${event.type}`,
       );
     }
-    const context = {
+    let handlerLog: Logger | undefined;
+    const context: HandlerContext = {
       ...ref,
-      log: log.child({ eventType: event.type }),
+      get log() {
+        handlerLog ??= log().child({ eventType: event.type });
+        return handlerLog;
+      },
       key: message.key?.toString() ?? null,
       headers,
     };
@@ -253,7 +268,7 @@ export class ConsumerRunner extends EventEmitter<ConsumerRunnerEvents> {
     message: KafkaMessage,
     error: unknown,
     attempts: number,
-    log: Logger,
+    log: () => Logger,
   ) {
     const code = errorCode(error);
     const deadLetter = toDeadLetter({
@@ -272,7 +287,7 @@ export class ConsumerRunner extends EventEmitter<ConsumerRunnerEvents> {
       acks: -1,
       messages: [deadLetter],
     });
-    log.warn(
+    log().warn(
       { err: error, errorCode: code, deadLetterTopic: this.options.deadLetterTopic },
       'message dead-lettered',
     );

@@ -35,7 +35,8 @@ export interface EventProducerOptions {
  * Publishes events: Avro through the registry, the standard headers, acks from every
  * in-sync replica, idempotent (no duplicates from the producer's own retries) and one
  * request in flight, so events with the same key keep their order even across retries.
- * No compression: the benchmark (bench/producer.ts) found none worth its CPU on these events.
+ * No compression: gzip cost ~20% of throughput on a local broker (bench/producer.ts, see
+ * docs/benchmarks.md); snappy, lz4 and zstd need extra codec packages and were not measured.
  */
 export class EventProducer {
   private readonly producer: Producer;

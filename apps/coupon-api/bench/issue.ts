@@ -1,0 +1,127 @@
+// POST /coupons/issue throughput and latency: the real coupon-api (its own process, a fresh
+// database, a Kafka broker of its own, the outbox relay publishing in the background; no
+// coupon-worker: the 202 comes before any worker runs) against a bare Fastify route with the
+// same body schema answering 202 (its own process too). Interleaved max-rate runs, medians,
+// then both at half coupon-api's max rate. Usage (stack up):
+//   pnpm --filter @commerce/coupon-api bench
+// BENCH_SECONDS (10) and BENCH_CONNECTIONS (50) change the runs.
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import {
+  freePort,
+  type ServiceProcess,
+  stackAddresses,
+  startServiceProcess,
+} from '@commerce/testing';
+import { Redis } from 'ioredis';
+import { startCouponSystem } from '../test/e2e/system.ts';
+import { describe, issueLoad, type LoadResult, median } from './load.ts';
+import { pacedIssueLoad } from './paced.ts';
+import { childPid, cpuMs } from './proc.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const ROUNDS = 3;
+const DEADLINE_MS = 15 * 60_000;
+
+const system = await startCouponSystem({ workers: 0 });
+const redis = new Redis(stackAddresses().redisUrl);
+let bare: ServiceProcess | undefined;
+let couponId = '';
+
+async function cleanUp() {
+  await bare?.kill();
+  await system.close(); // coupon-api, the broker, the database
+  const base = `coupon:{${couponId}}`;
+  if (couponId) await redis.unlink(`${base}:admitted`, `${base}:remaining`, `${base}:sequence`);
+  await redis.quit();
+}
+const deadline = setTimeout(() => {
+  console.error(`issue benchmark still running after ${DEADLINE_MS / 1000}s: giving up`);
+  void cleanUp().finally(() => process.exit(1));
+}, DEADLINE_MS);
+
+/** Waits for the relay to publish what a run wrote, so no run pays for the one before. */
+async function outboxDrained(): Promise<string> {
+  const started = performance.now();
+  let backlog = -1;
+  for (;;) {
+    const [row] = await system.prisma.$queryRaw<{ n: bigint }[]>`
+      SELECT COUNT(*) AS n FROM outbox_events WHERE published_at IS NULL`;
+    const n = Number(row?.n ?? 0);
+    if (backlog < 0) backlog = n;
+    if (n === 0) break;
+    if (performance.now() - started > 120_000) throw new Error(`outbox still holds ${n} rows`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const took = ((performance.now() - started) / 1000).toFixed(1);
+  return `outbox: ${backlog} rows left at the end, published in ${took} s`;
+}
+
+type Side = 'ours' | 'bare';
+type Load = (url: string) => Promise<LoadResult>;
+const sides = {} as Record<Side, { url: string; pid: number }>;
+async function run(side: Side, label: string, load: Load): Promise<LoadResult> {
+  const cpuBefore = cpuMs(sides[side].pid);
+  const result = await load(sides[side].url);
+  const cpu = (cpuMs(sides[side].pid) - cpuBefore) / Math.max(1, result.accepted);
+  const drained = side === 'ours' ? `; ${await outboxDrained()}` : '';
+  console.log(`issue ${label} ${describe(side, result)} CPU ${cpu.toFixed(3)} ms/req${drained}`);
+  return result;
+}
+
+try {
+  const barePort = await freePort();
+  bare = await startServiceProcess({
+    name: 'bare-fastify',
+    entry: join(import.meta.dirname, 'bare-server.ts'),
+    env: { PORT: String(barePort) },
+    readyMessage: 'bare-fastify started',
+  });
+  sides.ours = { url: system.baseUrl, pid: childPid('coupon-api/src/main.ts') };
+  sides.bare = { url: `http://127.0.0.1:${barePort}`, pid: bare.child.pid as number };
+  couponId = await system.createCoupon(10_000_000, { from: -60_000, until: 24 * 3_600_000 });
+  const load1 = () => (loadavg()[0] ?? 0).toFixed(1);
+  console.log(
+    `issue: ${SECONDS} s runs, ${CONNECTIONS} connections, pipelining 1; load ${load1()}`,
+  );
+  const atMax: Load = (url) =>
+    issueLoad(url, couponId, { seconds: SECONDS, connections: CONNECTIONS });
+  // JIT, connection pools and the coupon's admission state in Redis, before any figure.
+  for (const side of ['ours', 'bare'] as const)
+    await issueLoad(sides[side].url, couponId, { seconds: 3, connections: CONNECTIONS });
+  await outboxDrained();
+
+  const runs = { ours: [] as LoadResult[], bare: [] as LoadResult[] };
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const side of ['ours', 'bare'] as const)
+      runs[side].push(await run(side, `max round ${round}`, atMax));
+  }
+  const max = (side: Side) => median(runs[side].map((r) => r.reqPerSec));
+  const p99 = (side: Side) => median(runs[side].map((r) => r.p99));
+  const rate = Math.round(max('ours') / 2);
+  const bursts: Load = (url) =>
+    issueLoad(url, couponId, { seconds: SECONDS, connections: CONNECTIONS, rate });
+  const paced: Load = (url) => pacedIssueLoad(url, couponId, { rate, seconds: SECONDS });
+  const half = {
+    ours: await run('ours', `${rate}/s autocannon`, bursts),
+    bare: await run('bare', `${rate}/s autocannon`, bursts),
+    oursPaced: await run('ours', `${rate}/s paced`, paced),
+    barePaced: await run('bare', `${rate}/s paced`, paced),
+  };
+
+  console.log(
+    `RESULT issue max rate (median of ${ROUNDS}): coupon-api ${Math.round(max('ours'))} req/s ` +
+      `(p99 ${p99('ours')} ms), bare Fastify ${Math.round(max('bare'))} req/s (p99 ${p99('bare')} ms), ` +
+      `ratio ${(max('ours') / max('bare')).toFixed(3)} (target >= 0.5)`,
+  );
+  const pp = (r: LoadResult) => `p50 ${r.p50} ms, p99 ${r.p99} ms`;
+  console.log(
+    `RESULT issue at ${rate} req/s (half of max), target p99 <= 25 ms: coupon-api ` +
+      `autocannon overallRate ${pp(half.ours)}, paced ${pp(half.oursPaced)}; ` +
+      `bare Fastify autocannon ${pp(half.bare)}, paced ${pp(half.barePaced)}; load ${load1()}`,
+  );
+} finally {
+  clearTimeout(deadline);
+  await cleanUp();
+}

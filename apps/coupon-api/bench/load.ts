@@ -1,0 +1,63 @@
+// One autocannon run against POST /coupons/issue: a new userId on every request (autocannon
+// replaces `[<id>]` with a fresh 33-character id), so coupon-api admits, logs and outboxes each.
+import autocannon from 'autocannon';
+
+export interface LoadResult {
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  accepted: number;
+  /** Answers other than 2xx, connection errors and timeouts. */
+  other: number;
+}
+
+export interface LoadPlan {
+  seconds: number;
+  connections: number;
+  /** Requests per second over all connections; unset for as fast as the server answers. */
+  rate?: number;
+}
+
+export async function issueLoad(
+  baseUrl: string,
+  couponId: string,
+  plan: LoadPlan,
+): Promise<LoadResult> {
+  const result = await autocannon({
+    url: `${baseUrl}/coupons/issue`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId: 'u-[<id>]', couponId }),
+    idReplacement: true,
+    connections: plan.connections,
+    pipelining: 1,
+    duration: plan.seconds,
+    timeout: 10,
+    // With a rate, autocannon "corrects" coordinated omission assuming 1 ms between a
+    // connection's requests (ceil(1 / rate per connection)), adding made-up samples: off.
+    ...(plan.rate ? { overallRate: plan.rate, ignoreCoordinatedOmission: true } : {}),
+  });
+  return {
+    reqPerSec: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    accepted: result['2xx'],
+    other: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+export function describe(name: string, r: LoadResult): string {
+  const rps = Math.round(r.reqPerSec).toLocaleString('en-US').padStart(6);
+  return (
+    `${name.padEnd(5)} ${rps} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms` +
+    `  (${r.accepted} accepted, ${r.other} other)`
+  );
+}

@@ -1,0 +1,105 @@
+// The coupon system for the drain benchmark, as apps/coupon-api/test/e2e/system.ts starts it
+// (that file lies outside this package's rootDir): a Kafka broker of its own, a fresh coupon
+// database, coupon-api as a process; coupon-workers started on demand with a chosen concurrency.
+// BENCH_DATABASE_PARAMS is appended to every process's DATABASE_URL (e.g. prepareCacheLength=100).
+import { join } from 'node:path';
+import { couponMigrationsDir, createCouponDb } from '@commerce/coupon-db';
+import { formatDatabaseUrl, migrate } from '@commerce/db';
+import { allTopicSpecs, registerAll, subjectSchemas } from '@commerce/events';
+import { createKafkaClient, ensureTopics } from '@commerce/kafka';
+import {
+  freePort,
+  type ServiceProcess,
+  stackAddresses,
+  startDedicatedBroker,
+  startServiceProcess,
+  uniqueName,
+} from '@commerce/testing';
+import { createConnection } from 'mariadb';
+import { pino } from 'pino';
+
+const apps = join(import.meta.dirname, '..', '..');
+const operatorApiKey = 'bench-operator-key-0123456789';
+
+export async function startDrainSystem(params = process.env.BENCH_DATABASE_PARAMS) {
+  const { mysql, schemaRegistryUrl, redisUrl } = stackAddresses();
+  const db = { ...mysql, database: uniqueName('coupon_bench') };
+  const broker = await startDedicatedBroker();
+  const prisma = createCouponDb(formatDatabaseUrl(db), 4);
+  const processes: ServiceProcess[] = [];
+  const close = async () => {
+    await Promise.allSettled(processes.map((p) => p.kill()));
+    await prisma.$disconnect();
+    await broker.destroy();
+    const conn = await createConnection(mysql);
+    await conn.query(`DROP DATABASE IF EXISTS \`${db.database}\``);
+    await conn.end();
+  };
+  const env = {
+    KAFKA_BROKERS: broker.brokers.join(','),
+    SCHEMA_REGISTRY_URL: schemaRegistryUrl,
+    DATABASE_URL: `${formatDatabaseUrl(db)}${params ? `?${params}` : ''}`,
+    REDIS_URL: redisUrl,
+    OPERATOR_API_KEY: operatorApiKey,
+    LOG_LEVEL: 'info',
+  };
+  const start = async (app: string, port: number, extra: Record<string, string> = {}) => {
+    const service = await startServiceProcess({
+      name: app,
+      entry: join(apps, app, 'src', 'main.ts'),
+      env: { ...env, PORT: String(port), ...extra },
+      readyMessage: `${app} started`,
+    });
+    processes.push(service);
+    return service;
+  };
+  const apiPort = await freePort();
+  try {
+    const admin = createKafkaClient({
+      clientId: 'bench',
+      brokers: broker.brokers,
+      logger: pino({ level: 'silent' }),
+    }).admin();
+    await admin.connect();
+    await ensureTopics(admin, allTopicSpecs(), { replicationFactor: 1 });
+    await admin.disconnect();
+    await registerAll(schemaRegistryUrl, subjectSchemas());
+    await migrate(db, couponMigrationsDir);
+    await start('coupon-api', apiPort);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const baseUrl = `http://127.0.0.1:${apiPort}`;
+
+  return {
+    prisma,
+    baseUrl,
+    startWorker: async (concurrency: number) =>
+      start('coupon-worker', await freePort(), { CONSUMER_CONCURRENCY: String(concurrency) }),
+    async createCoupon(totalQuantity: number): Promise<string> {
+      const { status, body } = await post(baseUrl, '/coupons', {
+        name: 'rush',
+        discountType: 'PERCENT',
+        discountValue: 10,
+        totalQuantity,
+        validFrom: new Date(Date.now() - 60_000).toISOString(),
+        validUntil: new Date(Date.now() + 24 * 3_600_000).toISOString(),
+      });
+      if (status !== 201) throw new Error(`creating a coupon failed: ${status}`);
+      return body.id as string;
+    },
+    issue: (userId: string, couponId: string) =>
+      post(baseUrl, '/coupons/issue', { userId, couponId }),
+    close,
+  };
+}
+
+async function post(baseUrl: string, path: string, body: unknown) {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': operatorApiKey },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
