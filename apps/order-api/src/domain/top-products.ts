@@ -1,4 +1,4 @@
-import { dayOf, daysEndingWith } from './ranking-days.ts';
+import { dayOf, daysEndingWith } from '@commerce/events';
 
 export interface RankingReader {
   /** The `limit` products with the most units over `days` (daily keys summed), best first. */

@@ -6,11 +6,11 @@
 // the longest window (today and the 6 days before). The order database belongs to
 // order-api: give this command a user that can only SELECT.
 import { parseArgs } from 'node:util';
+import { addDays, dayOf } from '@commerce/events';
 import { Redis } from 'ioredis';
 import { readRebuildConfig } from '../config.ts';
 import { completedOrderLines } from '../data-access/completed-orders.repository.ts';
 import { createRankingRebuilder } from '../data-access/ranking-rebuild.repository.ts';
-import { addDays, dayOf } from '../domain/ranking-days.ts';
 import { rebuildRankings } from '../domain/rebuild-rankings.ts';
 import { LONGEST_WINDOW_DAYS } from '../domain/retention.ts';
 

@@ -1,6 +1,6 @@
 import type { OrderCompleted } from '@commerce/events';
+import { dayOf } from '@commerce/events';
 import { PermanentError } from '@commerce/kafka';
-import { dayOf } from './ranking-days.ts';
 import { expiryOf } from './retention.ts';
 
 export type CountOutcome = 'counted' | 'duplicate' | 'expired';

@@ -1,4 +1,4 @@
-import { dayOf, daysBetween } from './ranking-days.ts';
+import { dayOf, daysBetween } from '@commerce/events';
 import { expiryOf } from './retention.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1_000;

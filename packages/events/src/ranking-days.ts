@@ -1,6 +1,7 @@
 /**
- * Ranking days: a calendar day (YYYY-MM-DD) in the ranking's time zone. ranking-worker
- * files each order under the day of its completion with the same rule; keep the two equal.
+ * Ranking days: a calendar day (YYYY-MM-DD) in the ranking's time zone. Part of the
+ * contract of OrderCompleted: ranking-worker counts an order under the day of its
+ * completedAt, and order-api reads windows of those days, so both use this one rule.
  */
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -27,4 +28,17 @@ export function daysEndingWith(today: string, count: number): string[] {
   return Array.from({ length: count }, (_, back) =>
     new Date(Date.UTC(year, month - 1, day - back)).toISOString().slice(0, 10),
   );
+}
+
+/** Each calendar day from `from` to `to`, both included, oldest first. */
+export function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let day = from; day <= to; day = addDays(day, 1)) days.push(day);
+  return days;
+}
+
+/** The calendar day `days` after `day` (before, when negative). */
+export function addDays(day: string, days: number): string {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, date + days)).toISOString().slice(0, 10);
 }

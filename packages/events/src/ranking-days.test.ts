@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayOf, daysEndingWith } from './ranking-days.ts';
+import { addDays, dayOf, daysBetween, daysEndingWith } from './ranking-days.ts';
 
 describe('ranking days', () => {
   it('when an instant is just before or at midnight in Seoul, then it belongs to that Seoul day', () => {
@@ -18,5 +18,16 @@ describe('ranking days', () => {
     expect(daysEndingWith('2028-03-02', 3)).toEqual(['2028-03-02', '2028-03-01', '2028-02-29']);
     expect(daysEndingWith('2027-01-01', 2)).toEqual(['2027-01-01', '2026-12-31']);
     expect(daysEndingWith('2026-05-05', 1)).toEqual(['2026-05-05']);
+  });
+
+  it('when a range crosses a month end or a leap day, then every calendar day is listed once', () => {
+    expect(daysBetween('2028-02-28', '2028-03-01')).toEqual([
+      '2028-02-28',
+      '2028-02-29',
+      '2028-03-01',
+    ]);
+    expect(daysBetween('2026-03-10', '2026-03-10')).toEqual(['2026-03-10']);
+    expect(daysBetween('2026-03-11', '2026-03-10')).toEqual([]);
+    expect(addDays('2027-01-01', -6)).toBe('2026-12-26');
   });
 });
