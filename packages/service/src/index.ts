@@ -3,5 +3,8 @@ export * from './errors.ts';
 export * from './http/app.ts';
 export type { StatusByCode } from './http/errors.ts';
 export type { ReadinessCheck } from './http/operations.ts';
+export * from './http/operator-key.ts';
+export * from './http/schemas.ts';
 export * from './lifecycle.ts';
 export * from './logger.ts';
+export * from './worker.ts';

@@ -42,7 +42,8 @@ export async function createHttpShell(options: HttpShellOptions) {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installErrorHandling(app, options.statusByCode ?? {});
+  // Codes the shell itself raises (operator routes) keep their status whatever the service maps.
+  installErrorHandling(app, { ...options.statusByCode, OPERATOR_KEY_REQUIRED: 401 });
 
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
