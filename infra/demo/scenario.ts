@@ -1,11 +1,18 @@
 #!/usr/bin/env node
 // The demo: a coupon rush and a paid order, against the services started by
-// infra/local/apps.sh. Prints what a shopper and an operator would see.
+// infra/local/apps.sh. Prints what a shopper and an operator would see, then checks the
+// system's promises and exits 1 if any of them failed.
 const couponApi = process.env.COUPON_API_URL ?? 'http://127.0.0.1:3001';
 const orderApi = process.env.ORDER_API_URL ?? 'http://127.0.0.1:3002';
 const operator = { 'x-api-key': process.env.OPERATOR_API_KEY ?? 'local-operator-key-change-me' };
 const json = { 'content-type': 'application/json' };
 const run = `demo${Date.now().toString(36)}`;
+
+/** The promises the demo checks; a failed one makes the demo exit non-zero. */
+const checks: { promise: string; held: boolean; seen: string }[] = [];
+function check(promise: string, held: boolean, seen: string) {
+  checks.push({ promise, held, seen });
+}
 
 async function call(url: string, init: RequestInit = {}) {
   const res = await fetch(url, init);
@@ -70,7 +77,11 @@ async function couponRush() {
   );
   const watched = `${run}-u0`;
   const stream = await listen(watched);
-  await post(`${couponApi}/coupons/issue`, { userId: watched, couponId: coupon.body.id }); // first in line
+  const first = await post(`${couponApi}/coupons/issue`, {
+    userId: watched,
+    couponId: coupon.body.id,
+  });
+  const requestIds: string[] = [first.body.requestId];
   const senders = Array.from({ length: 600 }, (_, i) => `${run}-u${i % 400}`).sort(
     () => Math.random() - 0.5,
   );
@@ -83,6 +94,7 @@ async function couponRush() {
         .map((userId) => post(`${couponApi}/coupons/issue`, { userId, couponId: coupon.body.id })),
     );
     for (const a of batch) {
+      if (a.status === 202) requestIds.push(a.body.requestId);
       const key = a.status === 202 ? '202 accepted' : `${a.status} ${a.body.error.code}`;
       answers.set(key, (answers.get(key) ?? 0) + 1);
     }
@@ -98,14 +110,41 @@ async function couponRush() {
   console.log(
     `   issued ${settled.issuedQuantity} of ${settled.totalQuantity}, remaining ${settled.remainingQuantity}`,
   );
-  console.log(`   pushed to ${watched} over SSE:`, await stream.result);
+  const pushed = (await stream.result) as { status?: string };
+  console.log(`   pushed to ${watched} over SSE:`, pushed);
+
+  const statuses = await waitFor('every accepted request resolved', async () => {
+    const all = await Promise.all(
+      requestIds.map(async (id) => (await call(`${couponApi}/coupons/requests/${id}`)).body),
+    );
+    return all.every((r) => r.status !== 'PENDING') ? all : undefined;
+  });
+  const users = [...new Set(senders)];
+  const held = await Promise.all(
+    users.map(async (userId) => (await call(`${couponApi}/users/${userId}/coupons`)).body),
+  );
+  const twice = held.filter((body) => body.length > 1).length;
+  const issuedRequests = statuses.filter((r) => r.userCouponId).length;
+  check(
+    'no oversell: issued equals stock',
+    settled.issuedQuantity === total,
+    `${settled.issuedQuantity} of ${total}`,
+  );
+  check('nobody served twice', twice === 0, `${twice} shoppers with two coupons`);
+  check(
+    'every accepted request resolved',
+    statuses.length === requestIds.length,
+    `${statuses.length} of ${requestIds.length}`,
+  );
+  check(
+    '"issued" only with a coupon',
+    issuedRequests === total,
+    `${issuedRequests} requests issued`,
+  );
+  check('result pushed over SSE', pushed.status !== undefined, `status ${pushed.status}`);
 }
 
 async function orderAndRanking() {
-  if ((await fetch(`${orderApi}/healthz`).catch(() => undefined))?.status !== 200) {
-    console.log('\n2. order-api is not running: order flow skipped');
-    return;
-  }
   const product = await post(
     `${orderApi}/products`,
     { name: `Demo kettle ${run}`, price: 39_900, stock: 10 },
@@ -129,8 +168,22 @@ async function orderAndRanking() {
       : undefined;
   });
   console.log("   today's ranking:", ranked.items.slice(0, 5));
+  const ours = ranked.items.find(
+    (item: { productId: string }) => item.productId === product.body.id,
+  );
+  check(
+    'payment counted once in the ranking',
+    ours?.quantity === 3,
+    `${ours?.quantity} units ranked of 3 paid`,
+  );
 }
 
 await couponRush();
 await orderAndRanking();
 console.log('\nOpenAPI: /openapi.json on each API; metrics: /metrics; readiness: /readyz');
+console.log('\nChecked:');
+for (const c of checks) console.log(`  ${c.held ? 'ok    ' : 'FAILED'} ${c.promise} (${c.seen})`);
+if (checks.some((c) => !c.held)) {
+  console.error('\ndemo: a promise of the system failed (see above)');
+  process.exit(1);
+}

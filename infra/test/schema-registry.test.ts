@@ -1,4 +1,5 @@
-import { stackAddresses, uniqueName } from '@commerce/testing';
+import { deleteSubject } from '@commerce/events';
+import { scratchSubjects, stackAddresses, uniqueName } from '@commerce/testing';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ const kafka = new Kafka({
   logLevel: logLevel.WARN,
 });
 const admin = kafka.admin();
+const scratchSubject = scratchSubjects((subject) => deleteSubject(schemaRegistryUrl, subject));
 const topic = uniqueName('avro-smoke');
 
 const schema = {
@@ -40,7 +42,7 @@ describe('schema registry', () => {
   it('when an Avro record goes through Kafka, then the consumer decodes it with the registered schema', async () => {
     const { id } = await registry.register(
       { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
-      { subject: `${topic}-value` },
+      { subject: scratchSubject('avro-smoke-value') },
     );
     const encoded = await registry.encode(id, { id: 'g-1', amount: 1250 });
     expect(encoded[0]).toBe(0); // Confluent wire format: magic byte, then the schema id
@@ -68,7 +70,7 @@ describe('schema registry', () => {
   });
 
   it('when a new version breaks BACKWARD compatibility, then the registry refuses it', async () => {
-    const subject = uniqueName('compat');
+    const subject = scratchSubject('compat');
     await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject });
     const breaking = {
       ...schema,

@@ -15,10 +15,7 @@ export async function buildApp(deps: Deps): Promise<HttpApp> {
     readiness: {
       database: () => deps.prisma.$queryRaw`SELECT 1`,
       redis: () => deps.redis.ping(),
-      kafka: async () => {
-        await deps.kafkaAdmin.connect();
-        await deps.kafkaAdmin.describeCluster();
-      },
+      kafka: deps.kafkaReachable,
     },
   });
   registerProductRoutes(app, deps);

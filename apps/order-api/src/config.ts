@@ -1,4 +1,14 @@
-import { booleanFromEnv, commonEnv, databaseUrl, loadConfig, redisUrl } from '@commerce/service';
+import { rankingDefaults } from '@commerce/events';
+import {
+  booleanFromEnv,
+  commonEnv,
+  databaseUrl,
+  kafkaNamePrefix,
+  loadConfig,
+  operatorApiKey,
+  redisUrl,
+  timeZone,
+} from '@commerce/service';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -12,28 +22,19 @@ const schema = z.object({
   /** Redis holding the ranking's daily sorted sets, written by ranking-worker. */
   REDIS_URL: redisUrl,
   /** Operators send it in X-Api-Key to create products. */
-  OPERATOR_API_KEY: z
-    .string({ error: 'set OPERATOR_API_KEY to a secret of at least 16 characters' })
-    .min(16, 'OPERATOR_API_KEY must be at least 16 characters'),
+  OPERATOR_API_KEY: operatorApiKey,
   /** ISO 4217 code of every price and order (one market per deployment; the seed's is KRW). */
   STORE_CURRENCY: z
     .string()
     .regex(/^[A-Z]{3}$/, 'STORE_CURRENCY must be an ISO 4217 code such as KRW')
     .default('KRW'),
   /** IANA time zone whose midnight starts a ranking day; must match ranking-worker's. */
-  RANKING_TIME_ZONE: z
-    .string()
-    .refine(isTimeZone, 'RANKING_TIME_ZONE must be an IANA time zone such as Asia/Seoul')
-    .default('Asia/Seoul'),
+  RANKING_TIME_ZONE: timeZone('RANKING_TIME_ZONE').default(rankingDefaults.timeZone),
   /** Prefix of the ranking keys in Redis; must match ranking-worker's. */
-  RANKING_KEY_PREFIX: z.string().min(1).max(100).default('ranking:'),
+  RANKING_KEY_PREFIX: z.string().min(1).max(100).default(rankingDefaults.keyPrefix),
   /** How long a computed multi-day window is reused before it is summed again. */
   RANKING_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
-  /**
-   * Prefix of every Kafka topic name (empty in production). Tests and shared environments
-   * set it to get topics of their own; the topics must exist.
-   */
-  KAFKA_NAME_PREFIX: z.string().max(100).default(''),
+  KAFKA_NAME_PREFIX: kafkaNamePrefix,
   /** How often the outbox relay looks for rows nobody woke it for (e.g. after a crash). */
   OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
   /**
@@ -42,15 +43,6 @@ const schema = z.object({
    */
   FAULT_EXIT_AFTER_PAYMENT_COMMIT: booleanFromEnv.default(false),
 });
-
-function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-CA', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export type Config = z.output<typeof schema>;
 

@@ -1,11 +1,10 @@
 import { parseDatabaseUrl } from '@commerce/db';
 import { EventCodec, topics } from '@commerce/events';
-import { createKafkaClient, EventProducer } from '@commerce/kafka';
-import { OutboxRelay, registerOutboxMetrics } from '@commerce/outbox';
+import { brokersReachable, createKafkaClient } from '@commerce/kafka';
+import { createOutboxPublisher, type OutboxRelay } from '@commerce/outbox';
 import { createMetricsRegistry } from '@commerce/service';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Redis } from 'ioredis';
-import type { Admin } from 'kafkajs';
 import { createPool } from 'mariadb';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -27,7 +26,8 @@ export interface Deps {
   now: () => Date;
   prisma: PrismaClient;
   redis: Redis;
-  kafkaAdmin: Admin;
+  /** The readiness check of the Kafka brokers. */
+  kafkaReachable: () => Promise<void>;
   relay: OutboxRelay;
   store: OrderStore;
   orders: OrderReader;
@@ -61,19 +61,20 @@ export async function createDeps(
     brokers: config.KAFKA_BROKERS,
     logger,
   });
-  const kafkaAdmin = kafka.admin();
+  const brokers = brokersReachable(kafka);
   const codec = new EventCodec(new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL }));
   // A missing schema fails start-up, not the first payment's publish.
   await codec.preload(['OrderCompleted', 'PaymentCompleted', 'ProductStockChanged']);
-  const producer = new EventProducer({ kafka, codec, service: 'order-api' });
-  await producer.connect();
-  const relay = new OutboxRelay({
+  const outbox = await createOutboxPublisher({
+    kafka,
+    codec,
+    service: 'order-api',
     pool,
-    producer,
-    logger: logger.child({ component: 'outbox' }),
-    sweepIntervalMs: config.OUTBOX_SWEEP_INTERVAL_MS,
+    logger,
+    metrics,
+    relay: { sweepIntervalMs: config.OUTBOX_SWEEP_INTERVAL_MS },
   });
-  registerOutboxMetrics(metrics, relay);
+  const { relay } = outbox;
 
   const prefix = config.KAFKA_NAME_PREFIX;
   const afterPaymentCommit = config.FAULT_EXIT_AFTER_PAYMENT_COMMIT
@@ -90,7 +91,7 @@ export async function createDeps(
     now: overrides.now ?? (() => new Date()),
     prisma,
     redis,
-    kafkaAdmin,
+    kafkaReachable: brokers.check,
     relay,
     store: createOrderStore(prisma),
     orders: createOrderReader(prisma),
@@ -106,9 +107,8 @@ export async function createDeps(
     },
     afterPaymentCommit,
     async close() {
-      await relay.stop();
-      await producer.disconnect();
-      await kafkaAdmin.disconnect();
+      await outbox.close();
+      await brokers.close();
       await redis.quit();
       await pool.end();
       await prisma.$disconnect();

@@ -1,26 +1,23 @@
-import { commonEnv, databaseUrl, loadConfig, redisUrl } from '@commerce/service';
+import { rankingDefaults } from '@commerce/events';
+import {
+  commonEnv,
+  consumerConcurrency,
+  databaseUrl,
+  kafkaNamePrefix,
+  loadConfig,
+  redisUrl,
+  timeZone,
+} from '@commerce/service';
 import { z } from 'zod';
-
-function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Where the ranking lives; the worker and the rebuild command share these. */
 const rankingEnv = {
   /** Redis holding the ranking's sorted sets (order-api reads them). */
   REDIS_URL: redisUrl,
   /** IANA time zone whose midnight starts a ranking day; must match order-api's. */
-  RANKING_TIME_ZONE: z
-    .string()
-    .refine(isTimeZone, 'RANKING_TIME_ZONE must be an IANA time zone such as Asia/Seoul')
-    .default('Asia/Seoul'),
+  RANKING_TIME_ZONE: timeZone('RANKING_TIME_ZONE').default(rankingDefaults.timeZone),
   /** Prefix of the ranking keys in Redis; must match order-api's. */
-  RANKING_KEY_PREFIX: z.string().min(1).max(100).default('ranking:'),
+  RANKING_KEY_PREFIX: z.string().min(1).max(100).default(rankingDefaults.keyPrefix),
 };
 
 const schema = z.object({
@@ -28,13 +25,9 @@ const schema = z.object({
   ...rankingEnv,
   /** /healthz, /readyz and /metrics. */
   PORT: commonEnv.PORT.default(3102),
-  /** Partitions of order-completed processed at once (the seed's concurrency). */
-  CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
-  /**
-   * Prefix of the consumed topic, the dead-letter topic and the consumer group (empty in
-   * production). Tests and shared environments set it to get their own; topics must exist.
-   */
-  KAFKA_NAME_PREFIX: z.string().max(100).default(''),
+  /** Partitions of order-completed processed at once. */
+  CONSUMER_CONCURRENCY: consumerConcurrency,
+  KAFKA_NAME_PREFIX: kafkaNamePrefix,
 });
 
 export type Config = z.output<typeof schema>;

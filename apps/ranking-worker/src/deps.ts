@@ -3,7 +3,7 @@ import { createKafkaClient } from '@commerce/kafka';
 import { createMetricsRegistry } from '@commerce/service';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Redis } from 'ioredis';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import type { Config } from './config.ts';
@@ -16,7 +16,6 @@ export interface Deps {
   metrics: Registry;
   redis: Redis;
   kafka: Kafka;
-  kafkaAdmin: Admin;
   codec: EventCodec;
   ranking: RankingWriter;
   outcomes: Counter<'outcome'>;
@@ -37,7 +36,6 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     brokers: config.KAFKA_BROKERS,
     logger,
   });
-  const kafkaAdmin = kafka.admin();
   const codec = new EventCodec(new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL }));
   const outcomes = new Counter({
     name: 'ranking_events_total',
@@ -52,12 +50,10 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     metrics,
     redis,
     kafka,
-    kafkaAdmin,
     codec,
     ranking: createRankingWriter(redis, config.RANKING_KEY_PREFIX),
     outcomes,
     async close() {
-      await kafkaAdmin.disconnect();
       await redis.quit();
     },
   };

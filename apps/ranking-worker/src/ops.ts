@@ -1,18 +1,16 @@
+import { brokersReachable } from '@commerce/kafka';
 import { createHttpShell, type HttpApp } from '@commerce/service';
 import type { Deps } from './deps.ts';
 
 /** The worker's own HTTP: /healthz, /readyz (Redis, Kafka) and /metrics. */
-export function buildOpsApp(deps: Deps): Promise<HttpApp> {
-  return createHttpShell({
+export async function buildOpsApp(deps: Deps): Promise<HttpApp> {
+  const kafka = brokersReachable(deps.kafka);
+  const app = await createHttpShell({
     service: 'ranking-worker',
     logger: deps.logger,
     metrics: deps.metrics,
-    readiness: {
-      redis: () => deps.redis.ping(),
-      kafka: async () => {
-        await deps.kafkaAdmin.connect();
-        await deps.kafkaAdmin.describeCluster();
-      },
-    },
+    readiness: { redis: () => deps.redis.ping(), kafka: kafka.check },
   });
+  app.addHook('onClose', kafka.close);
+  return app;
 }

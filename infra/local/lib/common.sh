@@ -3,6 +3,8 @@
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 INFRA_DIR="$ROOT_DIR/infra/local"
+# Debian puts server binaries (mariadbd) in the sbin folders, which not every PATH has.
+case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH="$PATH:/usr/sbin:/sbin" ;; esac
 
 # Downloads and builds that outlive a clone (jars, Node, the registry binary).
 CACHE_DIR="${COMMERCE_CACHE_DIR:-$HOME/.cache/commerce-events}"
@@ -72,6 +74,9 @@ stop_pid() {
   rm -f "$file"
 }
 
+# Installs Debian packages without starting their system services: the stack runs its own
+# instances on its own ports and data folders (a policy-rc.d that answers 101 "action
+# forbidden" is Debian's way to say so to the packages' scripts).
 apt_install() {
   local missing=()
   for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
@@ -80,5 +85,26 @@ apt_install() {
   local sudo=""; [[ "$(id -u)" == 0 ]] || sudo="sudo"
   log "installing ${missing[*]} (apt)"
   $sudo apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  local policy=/usr/sbin/policy-rc.d own_policy=""
+  if [[ ! -e "$policy" ]]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod +x "$policy" && own_policy=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+    { [[ -z "$own_policy" ]] || $sudo rm -f "$policy"; die "apt-get install ${missing[*]} failed"; }
+  [[ -z "$own_policy" ]] || $sudo rm -f "$policy"
+}
+
+# free_port PORT SYSTEM_SERVICE VARIABLE: the port must be free for this clone's own instance. On
+# machines where the Debian package started its system service there, stop that service
+# (it is not the stack's: no data of the project lives in it); anything else is an error.
+free_port() {
+  local port="$1" service="$2" variable="$3"
+  port_open "$port" || return 0
+  if command -v service >/dev/null && service "$service" status >/dev/null 2>&1; then
+    log "stopping the system's $service service, which holds port $port"
+    local sudo=""; [[ "$(id -u)" == 0 ]] || sudo="sudo"
+    $sudo service "$service" stop >/dev/null 2>&1 || true
+    for _ in $(seq 1 20); do port_open "$port" || return 0; sleep 0.5; done
+  fi
+  die "port $port is taken by another process: stop it or set $variable"
 }

@@ -15,7 +15,7 @@ mariadb_ready() { mariadb_root -e 'select 1' >/dev/null 2>&1; }
 
 mariadb_up() {
   if pid_alive mariadb; then log "mariadb already running"; return 0; fi
-  port_open "$MYSQL_PORT" && die "port $MYSQL_PORT is taken by another process: set MYSQL_PORT"
+  free_port "$MYSQL_PORT" mariadb MYSQL_PORT
   if [[ ! -d "$MARIADB_DATA/mysql" ]]; then
     mkdir -p "$MARIADB_DATA"
     mariadb-install-db --no-defaults --datadir="$MARIADB_DATA" --user="$(id -un)" \

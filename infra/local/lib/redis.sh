@@ -9,7 +9,7 @@ redis_ready() { [[ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" == PONG ]]; 
 
 redis_up() {
   if pid_alive redis; then log "redis already running"; return 0; fi
-  port_open "$REDIS_PORT" && die "port $REDIS_PORT is taken by another process: set REDIS_PORT"
+  free_port "$REDIS_PORT" redis-server REDIS_PORT
   nohup redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no \
     --maxclients 2000 --logfile "$REDIS_LOG" >/dev/null 2>&1 &
   echo $! >"$RUN_DIR/redis.pid"

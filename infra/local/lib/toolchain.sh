@@ -8,6 +8,10 @@ ensure_workspace() {
   export PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$(type -P true)}"
   log "installing workspace dependencies (pnpm $(pnpm --version), node $(node --version))"
   (cd "$ROOT_DIR" && pnpm install --frozen-lockfile --reporter=silent) || die "pnpm install failed"
+  # The generated Prisma clients are not committed; services, scripts and benchmarks run
+  # from source and import them, so they exist before anything else runs (turbo caches it).
+  (cd "$ROOT_DIR" && TURBO_TELEMETRY_DISABLED=1 pnpm exec turbo run generate --output-logs=errors-only >/dev/null) ||
+    die "generating the Prisma clients failed (pnpm exec turbo run generate shows why)"
 }
 
 create_topics() {

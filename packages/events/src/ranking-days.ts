@@ -42,3 +42,20 @@ export function addDays(day: string, days: number): string {
   const [year, month, date] = day.split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(year, month - 1, date + days)).toISOString().slice(0, 10);
 }
+
+/**
+ * Where the ranking lives: the defaults of its settings and its Redis key names, shared by
+ * ranking-worker (which writes the daily sets) and order-api (which reads windows of them).
+ */
+export const rankingDefaults = { timeZone: 'Asia/Seoul', keyPrefix: 'ranking:' } as const;
+
+export function rankingKeys(prefix: string) {
+  return {
+    /** One sorted set per ranking day: product id → units sold. */
+    daily: (day: string) => `${prefix}daily:${day}`,
+    /** A cached sum of the days from `from` to `to`. */
+    window: (from: string, to: string) => `${prefix}window:${from}:${to}`,
+    /** The dedupe mark of one counted OrderCompleted event. */
+    seen: (eventId: string) => `${prefix}seen:${eventId}`,
+  };
+}

@@ -87,3 +87,13 @@ export async function registerAll(
   for (const entry of entries) results.push(await registerSchema(registryUrl, entry));
   return results;
 }
+
+/** Deletes a subject for good (soft, then permanent, as the API requires); a missing one is fine. */
+export async function deleteSubject(registryUrl: string, subject: string): Promise<void> {
+  const path = `/subjects/${encodeURIComponent(subject)}`;
+  for (const suffix of ['', '?permanent=true']) {
+    const { status } = await call(registryUrl, 'DELETE', path + suffix);
+    if (status !== 200 && status !== 404)
+      throw new Error(`deleting the subject ${subject} failed: ${status}`);
+  }
+}

@@ -1,15 +1,16 @@
-import { stackAddresses, uniqueName } from '@commerce/testing';
+import { scratchSubjects, stackAddresses } from '@commerce/testing';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EventCodec } from '../src/codec.ts';
 import { eventSchemas, eventTypes } from '../src/contracts.generated.ts';
-import { registerAll } from '../src/registration.ts';
+import { deleteSubject, registerAll } from '../src/registration.ts';
 import { subjectSchemas } from '../src/schemas.ts';
 import { anEvent } from '../src/testing/index.ts';
 
 const registryUrl = stackAddresses().schemaRegistryUrl;
 const registry = new SchemaRegistry({ host: registryUrl });
 const codec = new EventCodec(registry);
+const scratchSubject = scratchSubjects((subject) => deleteSubject(registryUrl, subject));
 
 beforeAll(async () => {
   const results = await registerAll(registryUrl, subjectSchemas());
@@ -73,7 +74,7 @@ describe('EventCodec against the registry', () => {
     };
     const { id } = await registry.register(
       { type: SchemaType.AVRO, schema: JSON.stringify(stranger) },
-      { subject: uniqueName('stranger') },
+      { subject: scratchSubject('stranger') },
     );
     await expect(codec.decode(await registry.encode(id, { x: 1 }))).rejects.toMatchObject({
       code: 'UNKNOWN_EVENT_TYPE',
@@ -85,7 +86,7 @@ describe('EventCodec against the registry', () => {
     const older = { ...current, fields: current.fields.filter((f) => f.name !== 'orderId') };
     const { id } = await registry.register(
       { type: SchemaType.AVRO, schema: JSON.stringify(older) },
-      { subject: uniqueName('stock-v1') },
+      { subject: scratchSubject('stock-v1') },
     );
     const { orderId: _dropped, ...oldEvent } = {
       ...anEvent('ProductStockChanged'),

@@ -58,3 +58,30 @@ export const databaseUrl = z
 export const redisUrl = z
   .string({ error: 'set REDIS_URL to redis://host:6379' })
   .regex(/^rediss?:\/\//, 'REDIS_URL must look like redis://host:6379');
+
+/** An IANA time zone such as Asia/Seoul; `variable` names it in the fix-it message. */
+export const timeZone = (variable: string) =>
+  z.string().refine(isTimeZone, `${variable} must be an IANA time zone such as Asia/Seoul`);
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The key operators send in X-Api-Key. */
+export const operatorApiKey = z
+  .string({ error: 'set OPERATOR_API_KEY to a secret of at least 16 characters' })
+  .min(16, 'OPERATOR_API_KEY must be at least 16 characters');
+
+/**
+ * Prefix of every Kafka topic and group name (empty in production). Tests and shared
+ * environments set it to get topics of their own; the topics must exist.
+ */
+export const kafkaNamePrefix = z.string().max(100).default('');
+
+/** Partitions a consumer processes at once (the seed's concurrency is 3). */
+export const consumerConcurrency = z.coerce.number().int().min(1).max(32).default(3);

@@ -1,3 +1,6 @@
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+
 /**
  * Where the local stack (infra/local/stack.sh) listens. Integration tests read these and
  * fail loudly when a service is down: they never skip or fall back to a fake.
@@ -26,4 +29,29 @@ export function stackAddresses(env: NodeJS.ProcessEnv = process.env): StackAddre
 /** A name no other test (or earlier run) uses: for topics, groups, databases and keys. */
 export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * Names for the scratch subjects a test file registers in the shared schema registry; each
+ * is deleted for good after the file's tests, so the registry the demo and services use
+ * keeps only real subjects. Call at the top level of a test file.
+ */
+export function scratchSubjects(deleteSubject: (subject: string) => Promise<void>) {
+  const created: string[] = [];
+  afterAll(async () => {
+    for (const subject of created) await deleteSubject(subject);
+  });
+  return (prefix: string): string => {
+    const subject = uniqueName(prefix);
+    created.push(subject);
+    return subject;
+  };
+}
+
+/** The folder of the local stack's logs: infra/local/stack.sh's `$COMMERCE_STACK_DIR/logs`. */
+export function stackLogDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(
+    env.COMMERCE_STACK_DIR ?? join(import.meta.dirname, '..', '..', '..', '.stack'),
+    'logs',
+  );
 }

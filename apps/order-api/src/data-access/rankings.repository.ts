@@ -1,3 +1,4 @@
+import { rankingKeys } from '@commerce/events';
 import type { Redis } from 'ioredis';
 import type { RankingReader } from '../domain/top-products.ts';
 
@@ -31,10 +32,11 @@ export function createRankingReader(redis: Redis, options: RankingKeysOptions): 
     redis.defineCommand('rankingTopOfWindow', { lua: TOP_OF_WINDOW });
   }
   const client = redis as RankingRedis;
+  const keys = rankingKeys(options.prefix);
   return {
     async top(days, limit) {
-      const dailyKeys = days.map((day) => `${options.prefix}daily:${day}`);
-      const cacheKey = `${options.prefix}window:${days.at(-1)}:${days[0]}`;
+      const dailyKeys = days.map(keys.daily);
+      const cacheKey = keys.window(days.at(-1) as string, days[0] as string);
       const flat = await client.rankingTopOfWindow(
         dailyKeys.length + 1,
         cacheKey,

@@ -3,7 +3,6 @@
  * place where domain outcomes become statuses.
  */
 export const orderErrorStatus = {
-  OPERATOR_KEY_REQUIRED: 401,
   PRODUCT_NOT_FOUND: 404,
   ORDER_NOT_FOUND: 404,
   /** An order names a product that does not exist: the request is well-formed but unusable. */

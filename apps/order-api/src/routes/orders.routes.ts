@@ -1,4 +1,4 @@
-import type { HttpApp } from '@commerce/service';
+import { errorResponses, type HttpApp, idempotencyHeaders } from '@commerce/service';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
@@ -7,14 +7,7 @@ import { fingerprintOf, type IdempotencyScope, type Idempotent } from '../domain
 import type { Trace } from '../domain/model.ts';
 import { payOrder } from '../domain/pay-order.ts';
 import { placeOrder } from '../domain/place-order.ts';
-import {
-  errors,
-  idempotencyHeaders,
-  minorUnits,
-  order,
-  orderLine,
-  paymentMethod,
-} from './schemas.ts';
+import { minorUnits, order, orderLine, paymentMethod } from './schemas.ts';
 
 const newOrder = z.strictObject({
   userId: z.string().trim().min(1).max(64),
@@ -63,7 +56,7 @@ export function registerOrderRoutes(app: HttpApp, deps: Deps): void {
         summary: 'Place an order (PENDING until paid); Idempotency-Key supported',
         headers: idempotencyHeaders,
         body: newOrder,
-        response: { 201: order, ...errors(400, 422) },
+        response: { 201: order, ...errorResponses(400, 422) },
       },
     },
     async (request, reply) =>
@@ -84,7 +77,7 @@ export function registerOrderRoutes(app: HttpApp, deps: Deps): void {
       schema: {
         summary: 'An order with its items and status',
         params: orderParams,
-        response: { 200: order, ...errors(400, 404) },
+        response: { 200: order, ...errorResponses(400, 404) },
       },
     },
     async (request) => getOrder(deps, request.params.orderId),
@@ -106,7 +99,7 @@ export function registerOrderRoutes(app: HttpApp, deps: Deps): void {
             status: z.literal('COMPLETED'),
             completedAt: z.iso.datetime(),
           }),
-          ...errors(400, 404, 409, 422),
+          ...errorResponses(400, 404, 409, 422),
         },
       },
     },

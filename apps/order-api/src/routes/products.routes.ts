@@ -1,9 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
-import { DomainError, type HttpApp } from '@commerce/service';
+import { errorResponses, type HttpApp, requireOperatorKey } from '@commerce/service';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { createProduct, getProduct, listProducts } from '../domain/products.ts';
-import { errors, minorUnits, product } from './schemas.ts';
+import { minorUnits, product } from './schemas.ts';
 
 const newProduct = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -12,28 +11,19 @@ const newProduct = z.strictObject({
   stock: z.number().int().min(0).max(2_147_483_647),
 });
 
-function isOperator(given: string | undefined, expected: string): boolean {
-  const a = Buffer.from(given ?? '');
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export function registerProductRoutes(app: HttpApp, deps: Deps): void {
   app.post(
     '/products',
     {
+      onRequest: requireOperatorKey(deps.config.OPERATOR_API_KEY),
       schema: {
         summary: 'Add a product (operators: X-Api-Key)',
         headers: z.looseObject({ 'x-api-key': z.string().optional() }),
         body: newProduct,
-        response: { 201: product, ...errors(400, 401) },
+        response: { 201: product, ...errorResponses(400, 401) },
       },
     },
-    async (request, reply) => {
-      if (!isOperator(request.headers['x-api-key'], deps.config.OPERATOR_API_KEY))
-        throw new DomainError('OPERATOR_KEY_REQUIRED', 'send the operator key in X-Api-Key');
-      return reply.status(201).send(await createProduct(deps, request.body));
-    },
+    async (request, reply) => reply.status(201).send(await createProduct(deps, request.body)),
   );
 
   app.get(
@@ -47,7 +37,7 @@ export function registerProductRoutes(app: HttpApp, deps: Deps): void {
         }),
         response: {
           200: z.object({ items: z.array(product), next: z.uuid().nullable() }),
-          ...errors(400),
+          ...errorResponses(400),
         },
       },
     },
@@ -60,7 +50,7 @@ export function registerProductRoutes(app: HttpApp, deps: Deps): void {
       schema: {
         summary: 'A product with its price and stock',
         params: z.object({ productId: z.uuid() }),
-        response: { 200: product, ...errors(400, 404) },
+        response: { 200: product, ...errorResponses(400, 404) },
       },
     },
     async (request) => getProduct(deps, request.params.productId),

@@ -1,8 +1,7 @@
-import type { HttpApp } from '@commerce/service';
+import { errorResponses, type HttpApp } from '@commerce/service';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { topProducts } from '../domain/top-products.ts';
-import { errors } from './schemas.ts';
 
 export function registerRankingRoutes(app: HttpApp, deps: Deps): void {
   app.get(
@@ -29,7 +28,7 @@ export function registerRankingRoutes(app: HttpApp, deps: Deps): void {
               }),
             ),
           }),
-          ...errors(400),
+          ...errorResponses(400),
         },
       },
     },

@@ -1,28 +1,8 @@
 import { paymentMethodValues } from '@commerce/events';
 import { z } from 'zod';
 
-/** The body of every error answer (see @commerce/service). */
-export const errorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-  requestId: z.string(),
-});
-
-/** Error answers a route documents in OpenAPI, by status. */
-export const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((status) => [status, errorBody]));
-
 /** Money in minor units; capped so totals stay exact in JSON numbers and Avro longs. */
 export const minorUnits = z.number().int().min(0).max(10_000_000_000);
-
-/** Headers of a request that may be retried safely. */
-export const idempotencyHeaders = z.looseObject({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(100)
-    .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
-    .optional(),
-});
 
 export const product = z.object({
   id: z.uuid(),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { rankingKeys } from '@commerce/events';
 import type { Redis } from 'ioredis';
 import type { RankingRebuilder } from '../domain/rebuild-rankings.ts';
-import { rankingKeys } from './ranking.repository.ts';
 
 const CHUNK = 1_000;
 

@@ -1,3 +1,4 @@
+import { rankingKeys } from '@commerce/events';
 import { TransientError } from '@commerce/kafka';
 import type { Redis } from 'ioredis';
 import type { RankingWriter } from '../domain/count-order.ts';
@@ -21,14 +22,6 @@ return 1`;
 type RankingRedis = Redis & {
   rankingCountOnce(numKeys: 2, ...args: (string | number)[]): Promise<number>;
 };
-
-/** The ranking's key names under a prefix (the same names order-api reads). */
-export function rankingKeys(prefix: string) {
-  return {
-    daily: (day: string) => `${prefix}daily:${day}`,
-    seen: (eventId: string) => `${prefix}seen:${eventId}`,
-  };
-}
 
 /**
  * Redis failures other than a script's own error are the connection's: retrying later can
