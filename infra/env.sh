@@ -20,12 +20,7 @@ eval "$(
   for lib in common node toolchain; do source "$here/local/lib/$lib.sh"; done
   ensure_workspace >&2
   printf 'export PATH=%q\n' "$PATH"
-  printf 'export PRISMA_SCHEMA_ENGINE_BINARY=%q\n' "$PRISMA_SCHEMA_ENGINE_BINARY"
+  printf 'export PRISMA_SCHEMA_ENGINE_BINARY=%q NODE_OPTIONS=%q\n' "$PRISMA_SCHEMA_ENGINE_BINARY" "$NODE_OPTIONS"
   bash "$here/local/stack.sh" env
 )" || { echo "[env] setting up the project's environment failed (see above)" >&2; return 1; }
-# kafkajs 2.2.4 sets negative timeouts that Node 24 warns about on every client; harmless.
-case " ${NODE_OPTIONS:-} " in
-  *TimeoutNegativeWarning*) ;;
-  *) export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--disable-warning=TimeoutNegativeWarning" ;;
-esac
 export TURBO_TELEMETRY_DISABLED=1

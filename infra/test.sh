@@ -18,8 +18,6 @@ register_schemas
 
 cd "$ROOT_DIR"
 export TURBO_TELEMETRY_DISABLED=1 FORCE_COLOR=0 NO_COLOR=1
-# kafkajs 2.2.4 sets negative timeouts that Node 24 warns about on every client; harmless.
-export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning"
 pnpm exec biome check .
 pnpm exec turbo run typecheck
 report="$STATE_DIR/logs/test-run.log"

@@ -2,7 +2,6 @@ import { rankingDefaults } from '@commerce/events';
 import {
   commonEnv,
   consumerConcurrency,
-  databaseUrl,
   kafkaNamePrefix,
   loadConfig,
   redisUrl,
@@ -39,11 +38,10 @@ export function readConfig(env: Record<string, string | undefined> = process.env
 const rebuildSchema = z.object({
   ...rankingEnv,
   LOG_LEVEL: commonEnv.LOG_LEVEL,
-  /**
-   * The order database, read only (the order database belongs to order-api: this command
-   * is the one reader outside it, and it only reads). Give it a user with SELECT only.
-   */
-  ORDER_DATABASE_URL: databaseUrl,
+  KAFKA_BROKERS: commonEnv.KAFKA_BROKERS,
+  SCHEMA_REGISTRY_URL: commonEnv.SCHEMA_REGISTRY_URL,
+  /** The prefix of the order-completed topic the rebuild reads back (as the worker's). */
+  KAFKA_NAME_PREFIX: kafkaNamePrefix,
 });
 
 export type RebuildConfig = z.output<typeof rebuildSchema>;

@@ -2,22 +2,14 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { formatDatabaseUrl, migrate } from '@commerce/db';
-import { stackAddresses, uniqueName } from '@commerce/testing';
-import { Redis } from 'ioredis';
-import { createConnection } from 'mariadb';
+import { anEvent } from '@commerce/events/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRankingWriter } from '../src/data-access/ranking.repository.ts';
-import { deleteKeys } from './support/harness.ts';
+import { createWorkerHarness, type WorkerHarness } from './support/harness.ts';
 
-// The rebuild reads order-api's database: this test creates it with order-api's own
-// migrations, so a change of those tables that breaks the rebuild fails here.
-const orderMigrations = join(import.meta.dirname, '..', '..', 'order-api', 'prisma', 'migrations');
+// The rebuild reads the order-completed topic back: this test publishes the events there,
+// one of them twice (the outbox delivers at least once), plus one poison message.
 const run = promisify(execFile);
-const stack = stackAddresses();
-const db = { ...stack.mysql, database: uniqueName('rank_rebuild') };
-const prefix = `${uniqueName('rebuild')}:ranking:`;
-const redis = new Redis(stack.redisUrl);
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -32,72 +24,44 @@ const orders = [
   { id: randomUUID(), at: midnight + HOUR, lines: { p2: 3, p3: 1 } },
   { id: randomUUID(), at: midnight - 2 * DAY - 1, lines: { p3: 40 } }, // three days ago: outside the range
 ].map((o) => ({ ...o, eventId: randomUUID() }));
-const pending = { id: randomUUID(), lines: { p3: 100 } };
 
-const utc = (at: number) => new Date(at).toISOString().replace('T', ' ').replace('Z', '');
+let harness: WorkerHarness;
+let prefix: string;
 
 beforeAll(async () => {
-  await migrate(db, orderMigrations);
-  const conn = await createConnection(db);
-  for (const p of ['p1', 'p2', 'p3']) {
-    await conn.query('INSERT INTO products (id, name, price, stock) VALUES (?, ?, 100, 10)', [
-      p,
-      p,
-    ]);
-  }
-  for (const o of orders) {
-    await conn.query(
-      "INSERT INTO orders (id, user_id, status, total, currency, completed_at, completed_event_id) VALUES (?, 'u', 'COMPLETED', 0, 'KRW', ?, ?)",
-      [o.id, utc(o.at), o.eventId],
-    );
-  }
-  await conn.query("INSERT INTO orders (id, user_id, total, currency) VALUES (?, 'u', 0, 'KRW')", [
-    pending.id,
-  ]);
-  for (const o of [...orders, pending]) {
-    for (const [product, quantity] of Object.entries(o.lines)) {
-      await conn.query(
-        'INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (?, ?, ?, 100)',
-        [o.id, product, quantity],
-      );
-    }
-  }
-  await conn.end();
+  harness = await createWorkerHarness();
+  prefix = harness.config.RANKING_KEY_PREFIX;
+  const events = orders.map((o) => ({
+    ...anEvent('OrderCompleted'),
+    eventId: o.eventId,
+    orderId: o.id,
+    userId: 'u',
+    completedAt: o.at,
+    items: Object.entries(o.lines).map(([productId, quantity]) => ({
+      productId,
+      quantity,
+      unitPrice: 100,
+    })),
+  }));
+  await harness.publish([...events, events[2] as (typeof events)[number]]);
+  await harness.publishRaw(Buffer.from('not an event'));
 });
-afterAll(async () => {
-  await deleteKeys(redis, prefix);
-  redis.disconnect();
-  const conn = await createConnection(stack.mysql);
-  await conn.query(`DROP DATABASE IF EXISTS \`${db.database}\``);
-  await conn.end();
-});
+afterAll(() => harness.close());
 
 const rebuild = (...args: string[]) =>
   run(process.execPath, ['--conditions=@commerce/source', 'src/cli/rebuild.ts', ...args], {
     cwd: join(import.meta.dirname, '..'),
-    env: {
-      ...process.env,
-      ORDER_DATABASE_URL: formatDatabaseUrl(db),
-      REDIS_URL: stack.redisUrl,
-      RANKING_KEY_PREFIX: prefix,
-      // Neither the process's time zone nor the driver's may shift the stored UTC times.
-      TZ: 'America/Los_Angeles',
-    },
+    env: { ...process.env, ...harness.env, LOG_LEVEL: 'silent' },
   });
 
-async function scores(day: string): Promise<Record<string, number>> {
-  const flat = await redis.zrange(`${prefix}daily:${day}`, 0, -1, 'WITHSCORES');
-  const out: Record<string, number> = {};
-  for (let i = 0; i < flat.length; i += 2) out[flat[i] as string] = Number(flat[i + 1]);
-  return out;
-}
+const scores = (day: string) => harness.day(day);
 
 describe('the rebuild command', () => {
-  it('when the ranking is wrong or lost, then the days in range are recomputed from completed orders, around the Seoul midnight', async () => {
-    await redis.zadd(`${prefix}daily:${yesterday}`, 99, 'p1', 7, 'stale');
-    await redis.zadd(`${prefix}daily:${twoDaysAgo}`, 1, 'ghost');
+  it('when the ranking is wrong or lost, then the days in range are recomputed from the order-completed topic, each order once, around the Seoul midnight', async () => {
+    await harness.redis.zadd(`${prefix}daily:${yesterday}`, 99, 'p1', 7, 'stale');
+    await harness.redis.zadd(`${prefix}daily:${twoDaysAgo}`, 1, 'ghost');
     const beforeRange = seoulDay(midnight - 2 * DAY - 1);
-    await redis.zadd(`${prefix}daily:${beforeRange}`, 1, 'untouched');
+    await harness.redis.zadd(`${prefix}daily:${beforeRange}`, 1, 'untouched');
 
     const { stdout } = await rebuild('--from', twoDaysAgo, '--to', today);
     await rebuild('--from', twoDaysAgo, '--to', today); // twice: same result
@@ -108,12 +72,14 @@ describe('the rebuild command', () => {
     expect(await scores(twoDaysAgo)).toEqual({});
     expect(await scores(beforeRange)).toEqual({ untouched: 1 });
     // Kept as long as the worker would keep it: latest completion + 7-day window + 1 day.
-    expect(await redis.pexpiretime(`${prefix}daily:${today}`)).toBe(midnight + HOUR + 8 * DAY);
+    expect(await harness.redis.pexpiretime(`${prefix}daily:${today}`)).toBe(
+      midnight + HOUR + 8 * DAY,
+    );
   });
 
   it('when an order counted by the rebuild is delivered late, then the worker does not count it again', async () => {
     await rebuild('--from', yesterday, '--to', today);
-    const writer = createRankingWriter(redis, prefix);
+    const writer = createRankingWriter(harness.redis, prefix);
     const late = orders[2] as (typeof orders)[number];
 
     const outcome = await writer.countOnce({
@@ -140,6 +106,6 @@ describe('the rebuild command', () => {
         stderr: expect.stringContaining('usage'),
       });
     }
-    expect(await redis.exists(`${prefix}daily:2026-03-01`)).toBe(0);
+    expect(await harness.redis.exists(`${prefix}daily:2026-03-01`)).toBe(0);
   });
 });

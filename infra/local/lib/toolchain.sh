@@ -6,6 +6,11 @@ ensure_workspace() {
   # Prisma's generate needs a schema engine path but does not run it; the native engine
   # cannot be downloaded on these machines (see README, "Prisma without its engine").
   export PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$(type -P true)}"
+  # kafkajs 2.2.4 sets negative timeouts that Node 24 warns about on every client; harmless.
+  case " ${NODE_OPTIONS:-} " in
+    *TimeoutNegativeWarning*) ;;
+    *) export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--disable-warning=TimeoutNegativeWarning" ;;
+  esac
   log "installing workspace dependencies (pnpm $(pnpm --version), node $(node --version))"
   (cd "$ROOT_DIR" && pnpm install --frozen-lockfile --reporter=silent) || die "pnpm install failed"
   # The generated Prisma clients are not committed; services, scripts and benchmarks run

@@ -7,3 +7,4 @@ export * from './dead-letter.ts';
 export * from './errors.ts';
 export * from './producer.ts';
 export * from './readiness.ts';
+export * from './replay.ts';

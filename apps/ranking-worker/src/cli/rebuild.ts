@@ -1,21 +1,23 @@
 #!/usr/bin/env node
-// Recomputes the ranking's daily keys from the order database (the source of truth):
-//   ORDER_DATABASE_URL=mysql://reader:...@host:3306/orders REDIS_URL=redis://host:6379 \
+// Recomputes the ranking's daily keys from the order-completed topic, which they derive from:
+//   KAFKA_BROKERS=host:9092 SCHEMA_REGISTRY_URL=http://host:8081 REDIS_URL=redis://host:6379 \
 //     node dist/cli/rebuild.js [--from YYYY-MM-DD] [--to YYYY-MM-DD]
 // Days are calendar days in RANKING_TIME_ZONE (default Asia/Seoul); the default range is
-// the longest window (today and the 6 days before). The order database belongs to
-// order-api: give this command a user that can only SELECT.
+// the longest window (today and the 6 days before), which the topic's retention keeps.
 import { parseArgs } from 'node:util';
-import { addDays, dayOf } from '@commerce/events';
+import { addDays, dayOf, EventCodec, topics } from '@commerce/events';
+import { createKafkaClient } from '@commerce/kafka';
+import { createLogger } from '@commerce/service';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Redis } from 'ioredis';
 import { readRebuildConfig } from '../config.ts';
-import { completedOrderLines } from '../data-access/completed-orders.repository.ts';
+import { completedOrdersFromTopic } from '../data-access/order-completed-replay.ts';
 import { createRankingRebuilder } from '../data-access/ranking-rebuild.repository.ts';
 import { rebuildRankings } from '../domain/rebuild-rankings.ts';
 import { LONGEST_WINDOW_DAYS } from '../domain/retention.ts';
 
 const usage =
-  'usage: rebuild [--from YYYY-MM-DD] [--to YYYY-MM-DD]   (ORDER_DATABASE_URL, REDIS_URL)';
+  'usage: rebuild [--from YYYY-MM-DD] [--to YYYY-MM-DD]   (KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_URL)';
 // A real calendar day: the pattern, and no rollover (2026-02-30 would become 2026-03-02).
 const isDay = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && addDays(value, 0) === value;
 
@@ -36,10 +38,19 @@ try {
 }
 
 const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
+const kafka = createKafkaClient({
+  clientId: 'ranking-rebuild',
+  brokers: config.KAFKA_BROKERS,
+  logger: createLogger('ranking-rebuild', config.LOG_LEVEL),
+});
 try {
   const days = await rebuildRankings(
     {
-      lines: (range) => completedOrderLines(config.ORDER_DATABASE_URL, range),
+      completedOrders: completedOrdersFromTopic({
+        kafka,
+        codec: new EventCodec(new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL })),
+        topic: config.KAFKA_NAME_PREFIX + topics.orderCompleted.name,
+      }),
       rebuilder: createRankingRebuilder(redis, config.RANKING_KEY_PREFIX),
       timeZone: config.RANKING_TIME_ZONE,
       now: Date.now,

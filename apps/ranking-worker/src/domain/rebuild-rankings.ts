@@ -3,14 +3,13 @@ import { expiryOf } from './retention.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1_000;
 
-/** One line of a completed order, as the order database holds it. */
-export interface CompletedOrderLine {
+/** A completed order as its OrderCompleted event tells it. */
+export interface CompletedOrder {
   orderId: string;
-  /** The OrderCompleted event announcing the order (null for orders from before it was kept). */
-  eventId: string | null;
+  /** The OrderCompleted event's id: the worker's dedupe mark. */
+  eventId: string;
   completedAt: number;
-  productId: string;
-  quantity: number;
+  lines: readonly { productId: string; quantity: number }[];
 }
 
 export interface RankingRebuilder {
@@ -27,7 +26,14 @@ export interface RankingRebuilder {
 }
 
 export interface RebuildDeps {
-  lines: (range: { from: Date; until: Date }) => AsyncIterable<CompletedOrderLine>;
+  /**
+   * Every order completed in the range, each at least once (a redelivered event may come
+   * twice: it is counted once).
+   */
+  completedOrders: (
+    range: { from: Date; until: Date },
+    visit: (order: CompletedOrder) => void,
+  ) => Promise<void>;
   rebuilder: RankingRebuilder;
   timeZone: string;
   now: () => number;
@@ -44,7 +50,7 @@ export interface DayRebuilt {
 
 /**
  * Recomputes the daily rankings of `from`..`to` (calendar days in the ranking's time zone)
- * from the order database, the source of truth. Idempotent: running it twice gives the same
+ * from the completed orders (the order-completed topic, which the ranking is derived from). Idempotent: running it twice gives the same
  * keys, and the events it counted are marked so a late delivery does not add them again.
  * Orders completing while it runs may be missed for today (run it with the worker stopped
  * to rebuild today); past days are complete.
@@ -59,19 +65,20 @@ export async function rebuildRankings(
       day,
       {
         units: new Map<string, number>(),
-        orders: new Map<string, { eventId: string | null; completedAt: number }>(),
+        orders: new Map<string, { eventId: string; completedAt: number }>(),
       },
     ]),
   );
   // Time zones are within ±14 h of UTC: a day either side of the UTC dates covers the range.
   const from = new Date(Date.parse(`${range.from}T00:00:00Z`) - DAY_MS);
   const until = new Date(Date.parse(`${range.to}T00:00:00Z`) + 2 * DAY_MS);
-  for await (const line of deps.lines({ from, until })) {
-    const day = tally.get(dayOf(line.completedAt, deps.timeZone));
-    if (!day) continue;
-    day.units.set(line.productId, (day.units.get(line.productId) ?? 0) + line.quantity);
-    day.orders.set(line.orderId, { eventId: line.eventId, completedAt: line.completedAt });
-  }
+  await deps.completedOrders({ from, until }, (order) => {
+    const day = tally.get(dayOf(order.completedAt, deps.timeZone));
+    if (!day || day.orders.has(order.orderId)) return;
+    for (const { productId, quantity } of order.lines)
+      day.units.set(productId, (day.units.get(productId) ?? 0) + quantity);
+    day.orders.set(order.orderId, { eventId: order.eventId, completedAt: order.completedAt });
+  });
 
   const results: DayRebuilt[] = [];
   for (const [day, { units, orders }] of tally) {
@@ -81,9 +88,10 @@ export async function rebuildRankings(
     const expiresAt = completions.length > 0 ? expiryOf(latest) : 0;
     const written = completions.length === 0 || expiresAt > deps.now();
     if (written) {
-      const counted = completions.flatMap(({ eventId, completedAt }) =>
-        eventId ? [{ eventId, expiresAt: expiryOf(completedAt) }] : [],
-      );
+      const counted = completions.map(({ eventId, completedAt }) => ({
+        eventId,
+        expiresAt: expiryOf(completedAt),
+      }));
       await deps.rebuilder.replaceDay({ day, units, counted, expiresAt });
     }
     const sum = [...units.values()].reduce((a, b) => a + b, 0);

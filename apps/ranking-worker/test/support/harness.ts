@@ -80,6 +80,13 @@ export async function createWorkerHarness(extra: Record<string, string> = {}) {
         })),
       );
     },
+    /** A message that is no event at all (poison), straight onto the topic. */
+    async publishRaw(value: Buffer) {
+      const raw = kafka.producer();
+      await raw.connect();
+      await raw.send({ topic, messages: [{ key: 'poison', value }] });
+      await raw.disconnect();
+    },
     /** The scores of one day's sorted set, as { productId: units }. */
     async day(day: string): Promise<Record<string, number>> {
       const flat = await redis.zrange(`${keyPrefix}daily:${day}`, 0, -1, 'WITHSCORES');
