@@ -14,7 +14,7 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
 fi
 # A subshell does the work, so `set -e` and its helpers never touch the caller's shell; it
 # prints the exports for the caller to evaluate.
-eval "$(
+__commerce_env="$(
   set -euo pipefail
   here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
   for lib in common node toolchain; do source "$here/local/lib/$lib.sh"; done
@@ -23,4 +23,6 @@ eval "$(
   printf 'export PRISMA_SCHEMA_ENGINE_BINARY=%q NODE_OPTIONS=%q\n' "$PRISMA_SCHEMA_ENGINE_BINARY" "$NODE_OPTIONS"
   bash "$here/local/stack.sh" env
 )" || { echo "[env] setting up the project's environment failed (see above)" >&2; return 1; }
+eval "$__commerce_env"
+unset __commerce_env
 export TURBO_TELEMETRY_DISABLED=1
