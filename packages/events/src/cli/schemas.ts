@@ -9,8 +9,15 @@ import { eventTypes } from '../contracts.generated.ts';
 import { checkSchemas } from '../history.ts';
 import { type RegistrationResult, registerAll } from '../registration.ts';
 import { subjectSchemas } from '../schemas.ts';
+import { readSchemaStepConfig } from './config.ts';
 
-const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081';
+let registryUrl: string;
+try {
+  registryUrl = readSchemaStepConfig().SCHEMA_REGISTRY_URL;
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(2);
+}
 const command = process.argv[2];
 const schemaDir = join(import.meta.dirname, '..', '..', 'schemas');
 

@@ -1,26 +1,28 @@
 #!/usr/bin/env node
-import { allTopicSpecs } from '@commerce/events';
 // Creates every topic of the catalog (idempotent). Reads KAFKA_BROKERS,
 // TOPIC_REPLICATION_FACTOR (default 1) and TOPIC_MIN_INSYNC_REPLICAS (default: unset).
+import { allTopicSpecs } from '@commerce/events';
 import { Kafka, logLevel } from 'kafkajs';
 import { ensureTopics } from '../create-topics.ts';
+import { readTopicsConfig } from './config.ts';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const replicationFactor = Number(process.env.TOPIC_REPLICATION_FACTOR ?? '1');
-const minInsync = process.env.TOPIC_MIN_INSYNC_REPLICAS;
-if (!Number.isInteger(replicationFactor) || replicationFactor < 1) {
-  console.error(
-    'TOPIC_REPLICATION_FACTOR must be a whole number >= 1, e.g. 1 locally or 3 in containers',
-  );
+let config: ReturnType<typeof readTopicsConfig>;
+try {
+  config = readTopicsConfig();
+} catch (err) {
+  console.error((err as Error).message);
   process.exit(2);
 }
+const brokers = config.KAFKA_BROKERS;
+const replicationFactor = config.TOPIC_REPLICATION_FACTOR;
+const minInsync = config.TOPIC_MIN_INSYNC_REPLICAS;
 
 const admin = new Kafka({ clientId: 'commerce-topics', brokers, logLevel: logLevel.WARN }).admin();
 try {
   await admin.connect();
   const changes = await ensureTopics(admin, allTopicSpecs(), {
     replicationFactor,
-    ...(minInsync === undefined ? {} : { minInsyncReplicas: Number(minInsync) }),
+    ...(minInsync === undefined ? {} : { minInsyncReplicas: minInsync }),
   });
   for (const change of changes) {
     console.log(`${change.action.padEnd(16)} ${change.name} (${change.partitions} partitions)`);
