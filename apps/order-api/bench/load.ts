@@ -39,10 +39,3 @@ export async function openLoop(count: number, rate: number, task: (i: number) =>
   }
   await Promise.all(running);
 }
-
-/** The p-th percentile (nearest rank) of xs; p = 100 is the maximum. */
-export function percentile(xs: readonly number[], p: number): number {
-  if (xs.length === 0) return Number.NaN;
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}

@@ -9,7 +9,7 @@
 //   pnpm --filter @commerce/order-api bench [payments] [seconds]   defaults 3000, 10
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { stackAddresses } from '@commerce/testing';
+import { percentile, stackAddresses } from '@commerce/testing';
 import { Redis } from 'ioredis';
 import {
   createTopics,
@@ -19,7 +19,7 @@ import {
   operatorKey,
 } from '../test/support/harness.ts';
 import { startService } from '../test/support/processes.ts';
-import { bounded, openLoop, percentile, postJson } from './load.ts';
+import { bounded, openLoop, postJson } from './load.ts';
 
 const total = Number(process.argv[2] ?? 3_000);
 const seconds = Number(process.argv[3] ?? 10);

@@ -1,3 +1,4 @@
+export * from './bench.ts';
 export * from './broker.ts';
 export * from './process.ts';
 export * from './stack.ts';
