@@ -9,15 +9,9 @@
 //   pnpm --filter @commerce/order-api bench [payments] [seconds]   defaults 3000, 10
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { percentile, stackAddresses } from '@commerce/testing';
+import { deleteKeys, percentile, stackAddresses } from '@commerce/testing';
 import { Redis } from 'ioredis';
-import {
-  createTopics,
-  deleteKeys,
-  freshDatabase,
-  isolatedEnv,
-  operatorKey,
-} from '../test/support/harness.ts';
+import { createTopics, freshDatabase, isolatedEnv, operatorKey } from '../test/support/harness.ts';
 import { startService } from '../test/support/processes.ts';
 import { bounded, openLoop, postJson } from './load.ts';
 

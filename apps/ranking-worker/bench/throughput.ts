@@ -11,11 +11,11 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { anEvent } from '@commerce/events/testing';
-import { uniqueName } from '@commerce/testing';
+import { deleteKeys, uniqueName } from '@commerce/testing';
 import { readConfig } from '../src/config.ts';
 import { createConsumer } from '../src/consumer.ts';
 import { createDeps } from '../src/deps.ts';
-import { createWorkerHarness, deleteKeys, logger } from '../test/support/harness.ts';
+import { createWorkerHarness, logger } from '../test/support/harness.ts';
 
 const total = Number(process.argv[2] ?? 30_000);
 const run = promisify(execFile);

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { TransientError } from '@commerce/kafka';
-import { stackAddresses, uniqueName } from '@commerce/testing';
+import { deleteKeys, stackAddresses, uniqueName } from '@commerce/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRankingWriter } from '../src/data-access/ranking.repository.ts';
-import { deleteKeys } from './support/harness.ts';
 
 const redis = new Redis(stackAddresses().redisUrl);
 const prefix = `${uniqueName('rw-repo')}:ranking:`;

@@ -55,3 +55,38 @@ export function stackLogDir(env: NodeJS.ProcessEnv = process.env): string {
     'logs',
   );
 }
+
+/** The settings every service under test takes from the stack: addresses, any port, quiet logs. */
+export function serviceEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const stack = stackAddresses(env);
+  return {
+    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+    REDIS_URL: stack.redisUrl,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: env.LOG_LEVEL ?? 'silent',
+  };
+}
+
+/** The Redis commands deleteKeys needs (ioredis has them). */
+interface ScanningRedis {
+  scan(
+    cursor: string,
+    match: 'MATCH',
+    pattern: string,
+    count: 'COUNT',
+    n: number,
+  ): Promise<[string, string[]]>;
+  del(...keys: string[]): Promise<number>;
+}
+
+/** Deletes every Redis key under `prefix` (never anything else: the stack's Redis is shared). */
+export async function deleteKeys(redis: ScanningRedis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}

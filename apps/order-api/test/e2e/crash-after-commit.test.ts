@@ -1,16 +1,10 @@
 import { parseDatabaseUrl } from '@commerce/db';
 import { topics } from '@commerce/events';
-import { stackAddresses } from '@commerce/testing';
+import { deleteKeys, stackAddresses } from '@commerce/testing';
 import { Redis } from 'ioredis';
 import { createPool, type Pool } from 'mariadb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTopics,
-  deleteKeys,
-  freshDatabase,
-  isolatedEnv,
-  operatorKey,
-} from '../support/harness.ts';
+import { createTopics, freshDatabase, isolatedEnv, operatorKey } from '../support/harness.ts';
 import { type ServiceProcess, startService } from '../support/processes.ts';
 
 let database: Awaited<ReturnType<typeof freshDatabase>>;

@@ -1,9 +1,8 @@
-import { formatDatabaseUrl, migrate } from '@commerce/db';
+import { freshDatabase as migratedDatabase } from '@commerce/db/testing';
 import { topics as catalog, consumerGroups, registerAll, subjectSchemas } from '@commerce/events';
 import { createKafkaClient, ensureTopics } from '@commerce/kafka';
-import { stackAddresses, uniqueName } from '@commerce/testing';
+import { deleteKeys, serviceEnv, stackAddresses, uniqueName } from '@commerce/testing';
 import { Redis } from 'ioredis';
-import { createConnection } from 'mariadb';
 import { pino } from 'pino';
 import { buildApp } from '../../src/app.ts';
 import { type Config, readConfig } from '../../src/config.ts';
@@ -14,32 +13,15 @@ export const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
 export const operatorKey = 'test-operator-key-0123456789';
 const stack = stackAddresses();
 
-/** A database of its own, migrated from scratch; drop() removes it. */
-export async function freshDatabase(prefix = 'order_api') {
-  const db = { ...stack.mysql, database: uniqueName(prefix) };
-  await migrate(db, orderMigrationsDir);
-  return {
-    url: formatDatabaseUrl(db),
-    name: db.database,
-    async drop() {
-      const conn = await createConnection(stack.mysql);
-      await conn.query(`DROP DATABASE IF EXISTS \`${db.database}\``);
-      await conn.end();
-    },
-  };
-}
+/** An order database of its own, migrated from scratch; drop() removes it. */
+export const freshDatabase = (prefix = 'order_api') => migratedDatabase(orderMigrationsDir, prefix);
 
 /** The environment of one isolated order-api: its own database, Redis keys and topics. */
 export function isolatedEnv(databaseUrl: string, extra: Record<string, string> = {}) {
   const name = uniqueName('oa');
   return {
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-    REDIS_URL: stack.redisUrl,
+    ...serviceEnv(),
     DATABASE_URL: databaseUrl,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     OPERATOR_API_KEY: operatorKey,
     RANKING_KEY_PREFIX: `${name}:ranking:`,
     KAFKA_NAME_PREFIX: `${name}.`,
@@ -94,16 +76,6 @@ export async function createTopics(prefix: string) {
       await admin.disconnect();
     },
   };
-}
-
-/** Deletes every Redis key under `prefix` (never anything else: Redis is shared). */
-export async function deleteKeys(redis: Redis, prefix: string) {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }
 
 /** order-api built in this process (app.inject), on a fresh database. */

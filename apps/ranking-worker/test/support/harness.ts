@@ -6,7 +6,7 @@ import {
   EventProducer,
   ensureTopics,
 } from '@commerce/kafka';
-import { stackAddresses, uniqueName } from '@commerce/testing';
+import { deleteKeys, serviceEnv, stackAddresses, uniqueName } from '@commerce/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -19,12 +19,7 @@ const stack = stackAddresses();
 export function isolatedEnv(extra: Record<string, string> = {}) {
   const name = uniqueName('rw');
   return {
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-    REDIS_URL: stack.redisUrl,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    ...serviceEnv(),
     RANKING_KEY_PREFIX: `${name}:ranking:`,
     KAFKA_NAME_PREFIX: `${name}.`,
     ...extra,
@@ -117,16 +112,6 @@ export async function createWorkerHarness(extra: Record<string, string> = {}) {
 }
 
 export type WorkerHarness = Awaited<ReturnType<typeof createWorkerHarness>>;
-
-/** Deletes every Redis key under `prefix` (never anything else: Redis is shared). */
-export async function deleteKeys(redis: Redis, prefix: string) {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
 
 /** Resolves once the runner emitted `event` `count` times. */
 export function collect<E extends keyof ConsumerRunnerEvents>(
