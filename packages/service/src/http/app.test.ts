@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DomainError } from '../errors.ts';
+import { redactedPaths } from '../logger.ts';
 import { createHttpShell } from './app.ts';
 
 async function build(readiness = {}) {
@@ -115,5 +116,45 @@ describe('HTTP shell', () => {
     expect(metrics.body).toMatch(
       /http_request_duration_seconds_count\{method="POST",route="\/things",status="201"\} 1/,
     );
+  });
+
+  it('when X-Request-Id or traceparent is unsafe or huge, then the request still succeeds with a fresh id', async () => {
+    const app = await build();
+    for (const headers of [
+      { 'x-request-id': 'x'.repeat(120) },
+      { 'x-request-id': 'a b' },
+      { traceparent: `00-${'z'.repeat(32)}-${'0'.repeat(16)}-01` },
+      { traceparent: 'x'.repeat(8_000) },
+    ]) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/things',
+        headers,
+        payload: { name: 'a' },
+      });
+      expect(res.statusCode).toBe(201);
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
+  it('when a request logs its headers or a secret, then the credentials are redacted', async () => {
+    const lines: string[] = [];
+    const logger = pino(
+      { level: 'info', redact: { paths: redactedPaths, censor: '[redacted]' } },
+      { write: (line: string) => void lines.push(line) },
+    );
+    logger.info(
+      { req: { headers: { authorization: 'Bearer abc.def', 'x-api-key': 'op-key-123456789' } } },
+      'incoming',
+    );
+    logger.info(
+      { endpoint: { secret: 'whsec_abc' }, config: { DATABASE_URL: 'mysql://u:pw@h/db' } },
+      'x',
+    );
+    const text = lines.join('');
+    for (const secret of ['abc.def', 'op-key-123456789', 'whsec_abc', 'pw@h']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).toContain('[redacted]');
   });
 });

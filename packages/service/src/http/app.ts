@@ -10,6 +10,14 @@ import type { Logger } from 'pino';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { installErrorHandling, type StatusByCode } from './errors.ts';
 import { installOperationsRoutes, type ReadinessCheck } from './operations.ts';
+import { safeRequestId, validTraceparent } from './request-headers.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The caller's W3C traceparent when valid; the span events of this request descend from. */
+    traceparent: string | undefined;
+  }
+}
 
 export interface HttpShellOptions {
   service: string;
@@ -34,8 +42,9 @@ export async function createHttpShell(options: HttpShellOptions) {
     loggerInstance: options.logger as FastifyBaseLogger,
     trustProxy: true,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => crypto.randomUUID(),
+    // The gateway's or client's X-Request-Id becomes the request id only when it is safe.
+    requestIdHeader: false,
+    genReqId: (request) => safeRequestId(request.headers['x-request-id']) ?? crypto.randomUUID(),
     // One line per request at info would drown the logs during a coupon rush; errors and
     // 5xx are logged, and the request histogram counts the rest.
     logController: new LogController({ disableRequestLogging: true }),
@@ -52,8 +61,10 @@ export async function createHttpShell(options: HttpShellOptions) {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [metrics],
   });
+  app.decorateRequest('traceparent', undefined);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    request.traceparent = validTraceparent(request.headers.traceparent);
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
