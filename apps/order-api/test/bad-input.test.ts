@@ -23,211 +23,122 @@ type Case = [
   number,
 ];
 const operator = { 'x-api-key': operatorKey };
+const get = (url: string) => ({ method: 'GET' as const, url });
+const post = (url: string, payload?: unknown, headers?: Record<string, string>) => ({
+  method: 'POST' as const,
+  url,
+  ...(payload === undefined ? {} : { payload }),
+  ...(headers ? { headers } : {}),
+});
+// Each request is built when its case runs: the ids come from beforeAll.
 const cases: Case[] = [
-  [
-    'POST /products without a name',
-    () => ({
-      method: 'POST',
-      url: '/products',
-      headers: operator,
-      payload: { price: 1, stock: 1 },
-    }),
-    400,
-  ],
+  ['POST /products without a name', () => post('/products', { price: 1, stock: 1 }, operator), 400],
   [
     'POST /products with a negative price',
-    () => ({
-      method: 'POST',
-      url: '/products',
-      headers: operator,
-      payload: { name: 'a', price: -1, stock: 1 },
-    }),
+    () => post('/products', { name: 'a', price: -1, stock: 1 }, operator),
     400,
   ],
   [
     'POST /products with fractional stock',
-    () => ({
-      method: 'POST',
-      url: '/products',
-      headers: operator,
-      payload: { name: 'a', price: 1, stock: 1.5 },
-    }),
+    () => post('/products', { name: 'a', price: 1, stock: 1.5 }, operator),
     400,
   ],
   [
     'POST /products with stock beyond an Avro int',
-    () => ({
-      method: 'POST',
-      url: '/products',
-      headers: operator,
-      payload: { name: 'a', price: 1, stock: 2 ** 31 },
-    }),
+    () => post('/products', { name: 'a', price: 1, stock: 2 ** 31 }, operator),
     400,
   ],
   [
     'POST /products with an unknown field',
-    () => ({
-      method: 'POST',
-      url: '/products',
-      headers: operator,
-      payload: { name: 'a', price: 1, stock: 1, id: 'mine' },
-    }),
+    () => post('/products', { name: 'a', price: 1, stock: 1, id: 'mine' }, operator),
     400,
   ],
   [
     'POST /products with a body that is not JSON',
-    () => ({
-      method: 'POST',
-      url: '/products',
-      headers: { ...operator, 'content-type': 'application/json' },
-      payload: '{"name":',
-    }),
+    () => post('/products', '{"name":', { ...operator, 'content-type': 'application/json' }),
     400,
   ],
-  ['GET /products with limit=0', () => ({ method: 'GET', url: '/products?limit=0' }), 400],
-  [
-    'GET /products with a malformed cursor',
-    () => ({ method: 'GET', url: '/products?after=zzz' }),
-    400,
-  ],
-  [
-    'GET /products/{id} with a malformed id',
-    () => ({ method: 'GET', url: '/products/not-a-uuid' }),
-    400,
-  ],
-  [
-    'GET /products/rankings with days=2',
-    () => ({ method: 'GET', url: '/products/rankings?days=2' }),
-    400,
-  ],
-  [
-    'GET /products/rankings with limit=0',
-    () => ({ method: 'GET', url: '/products/rankings?limit=0' }),
-    400,
-  ],
-  [
-    'GET /products/rankings with a huge limit',
-    () => ({ method: 'GET', url: '/products/rankings?limit=100000' }),
-    400,
-  ],
+  ['GET /products with limit=0', () => get('/products?limit=0'), 400],
+  ['GET /products with a malformed cursor', () => get('/products?after=zzz'), 400],
+  ['GET /products/{id} with a malformed id', () => get('/products/not-a-uuid'), 400],
+  ['GET /products/rankings with days=2', () => get('/products/rankings?days=2'), 400],
+  ['GET /products/rankings with limit=0', () => get('/products/rankings?limit=0'), 400],
+  ['GET /products/rankings with a huge limit', () => get('/products/rankings?limit=100000'), 400],
   [
     'GET /products/rankings with an unknown parameter',
-    () => ({ method: 'GET', url: '/products/rankings?days=1&from=2020-01-01' }),
+    () => get('/products/rankings?days=1&from=2020-01-01'),
     400,
   ],
-  [
-    'POST /orders without items',
-    () => ({ method: 'POST', url: '/orders', payload: { userId: 'u', items: [] } }),
-    400,
-  ],
+  ['POST /orders without items', () => post('/orders', { userId: 'u', items: [] }), 400],
   [
     'POST /orders with quantity 0',
-    () => ({
-      method: 'POST',
-      url: '/orders',
-      payload: { userId: 'u', items: [{ productId, quantity: 0 }] },
-    }),
+    () => post('/orders', { userId: 'u', items: [{ productId, quantity: 0 }] }),
     400,
   ],
   [
     'POST /orders with the same product twice',
-    () => ({
-      method: 'POST',
-      url: '/orders',
-      payload: {
+    () =>
+      post('/orders', {
         userId: 'u',
         items: [
           { productId, quantity: 1 },
           { productId, quantity: 1 },
         ],
-      },
-    }),
+      }),
     400,
   ],
   [
     'POST /orders with a blank user',
-    () => ({
-      method: 'POST',
-      url: '/orders',
-      payload: { userId: '  ', items: [{ productId, quantity: 1 }] },
-    }),
+    () => post('/orders', { userId: '  ', items: [{ productId, quantity: 1 }] }),
     400,
   ],
   [
     'POST /orders with a malformed product id',
-    () => ({
-      method: 'POST',
-      url: '/orders',
-      payload: { userId: 'u', items: [{ productId: 'p-1', quantity: 1 }] },
-    }),
+    () => post('/orders', { userId: 'u', items: [{ productId: 'p-1', quantity: 1 }] }),
     400,
   ],
   [
     'POST /orders with an unknown product',
-    () => ({
-      method: 'POST',
-      url: '/orders',
-      payload: { userId: 'u', items: [{ productId: randomUUID(), quantity: 1 }] },
-    }),
+    () => post('/orders', { userId: 'u', items: [{ productId: randomUUID(), quantity: 1 }] }),
     422,
   ],
   [
     'POST /orders with an empty Idempotency-Key',
-    () => ({
-      method: 'POST',
-      url: '/orders',
-      headers: { 'idempotency-key': '' },
-      payload: { userId: 'u', items: [{ productId, quantity: 1 }] },
-    }),
+    () =>
+      post(
+        '/orders',
+        { userId: 'u', items: [{ productId, quantity: 1 }] },
+        { 'idempotency-key': '' },
+      ),
     400,
   ],
-  ['GET /orders/{id} with a malformed id', () => ({ method: 'GET', url: '/orders/123' }), 400],
+  ['GET /orders/{id} with a malformed id', () => get('/orders/123'), 400],
   [
     'POST /orders/{id}/pay with a malformed id',
-    () => ({ method: 'POST', url: '/orders/123/pay', payload: { amount: 1_000, method: 'CARD' } }),
+    () => post('/orders/123/pay', { amount: 1_000, method: 'CARD' }),
     400,
   ],
   [
     'POST /orders/{id}/pay with an unknown method',
-    () => ({
-      method: 'POST',
-      url: `/orders/${orderId}/pay`,
-      payload: { amount: 1_000, method: 'CASH' },
-    }),
+    () => post(`/orders/${orderId}/pay`, { amount: 1_000, method: 'CASH' }),
     400,
   ],
   [
     'POST /orders/{id}/pay with a string amount',
-    () => ({
-      method: 'POST',
-      url: `/orders/${orderId}/pay`,
-      payload: { amount: '1000', method: 'CARD' },
-    }),
+    () => post(`/orders/${orderId}/pay`, { amount: '1000', method: 'CARD' }),
     400,
   ],
   [
     'POST /orders/{id}/pay with a wrong amount',
-    () => ({
-      method: 'POST',
-      url: `/orders/${orderId}/pay`,
-      payload: { amount: 999, method: 'CARD' },
-    }),
+    () => post(`/orders/${orderId}/pay`, { amount: 999, method: 'CARD' }),
     422,
   ],
   [
     'POST /orders/{id}/pay for an unknown order',
-    () => ({
-      method: 'POST',
-      url: `/orders/${randomUUID()}/pay`,
-      payload: { amount: 1_000, method: 'CARD' },
-    }),
+    () => post(`/orders/${randomUUID()}/pay`, { amount: 1_000, method: 'CARD' }),
     404,
   ],
-  [
-    'POST /orders/{id}/pay without a body',
-    () => ({ method: 'POST', url: `/orders/${orderId}/pay` }),
-    400,
-  ],
+  ['POST /orders/{id}/pay without a body', () => post(`/orders/${orderId}/pay`, undefined), 400],
 ];
 
 describe('bad input on every endpoint', () => {
