@@ -1,4 +1,5 @@
 import type { CouponIssueFailed, CouponIssueSucceeded } from '@commerce/events';
+import type { CouponRequest } from './model.ts';
 
 /** A decided request, as shoppers receive it (over SSE, live or replayed). */
 export interface CouponResult {
@@ -46,6 +47,11 @@ export function resultOfEvent(event: CouponIssueSucceeded | CouponIssueFailed): 
     userCouponId: 'userCouponId' in event ? event.userCouponId : null,
     completedAt: new Date(event.occurredAt),
   });
+}
+
+/** The result of a decided request of the log (a replay after a reconnect). */
+export function resultOfRequest(request: CouponRequest): CouponResult {
+  return toCouponResult({ ...request, completedAt: request.completedAt ?? request.createdAt });
 }
 
 /** Gets a result to the coupon-api instance that holds the shopper's stream. */

@@ -1,4 +1,4 @@
-import { type CouponResult, type ResultFeed, toCouponResult } from './coupon-result.ts';
+import { type CouponResult, type ResultFeed, resultOfRequest } from './coupon-result.ts';
 import type { RequestLog } from './request-log.ts';
 
 export interface ResultsStreamDeps {
@@ -37,10 +37,7 @@ export function streamResults(
   const replay = async () => {
     if (input.lastRequestId) {
       const decided = await deps.requests.resultsAfter(input.userId, input.lastRequestId);
-      for (const request of decided)
-        sendOnce(
-          toCouponResult({ ...request, completedAt: request.completedAt ?? request.createdAt }),
-        );
+      for (const request of decided) sendOnce(resultOfRequest(request));
     }
     const missed = missedWhileReplaying ?? [];
     missedWhileReplaying = undefined;
