@@ -14,12 +14,12 @@ export interface IssueCouponDeps {
 }
 
 /**
- * coupon-worker decides an admitted request, all in one transaction: the event is recorded
- * as processed, the coupon must exist and be open, the user must not have it yet, one
- * coupon is taken from the stock, the user's coupon created, the request's log row
- * completed and the result events written to the outbox. A refusal is a result too
- * (FAILED with its reason), not an error. Returns null for a redelivered request: its
- * decision and events were committed the first time, so nothing changes.
+ * coupon-worker decides an admitted request, holding the user's lock on the coupon, all in
+ * one transaction: the event is recorded as processed, the coupon must exist and be open,
+ * the user must not have it yet, one coupon is taken from the stock, the user's coupon
+ * created, the request's log row completed and the result events written to the outbox.
+ * A refusal is a result too (FAILED with its reason), not an error. Returns null for a
+ * redelivered request: its decision and events were committed the first time.
  */
 export async function issueCoupon(
   deps: IssueCouponDeps,
