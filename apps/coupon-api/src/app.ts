@@ -1,13 +1,13 @@
 import { brokersReachable } from '@commerce/kafka';
-import { createHttpShell } from '@commerce/service';
+import { createHttpShell, type HttpApp } from '@commerce/service';
 import type { Deps } from './deps.ts';
 import { statusByCode } from './domain/errors.ts';
-import { couponRoutes } from './routes/coupons.routes.ts';
-import { issueRoutes } from './routes/issue.routes.ts';
-import { usersRoutes } from './routes/users.routes.ts';
+import { registerCouponRoutes } from './routes/coupons.routes.ts';
+import { registerRequestRoutes } from './routes/requests.routes.ts';
+import { registerUserRoutes } from './routes/users.routes.ts';
 
 /** The coupon API, built and not listening (tests inject into it; main.ts listens). */
-export async function buildApp(deps: Deps) {
+export async function buildApp(deps: Deps): Promise<HttpApp> {
   const kafka = brokersReachable(deps.kafka);
   const app = await createHttpShell({
     service: 'coupon-api',
@@ -23,17 +23,8 @@ export async function buildApp(deps: Deps) {
     },
   });
   app.addHook('onClose', kafka.close);
-  couponRoutes(app, { coupons: deps.coupons, operatorApiKey: deps.config.OPERATOR_API_KEY });
-  issueRoutes(app, {
-    coupons: deps.coupons,
-    requests: deps.requests,
-    admission: deps.admission,
-    onCommitted: () => deps.relay.wake(),
-  });
-  usersRoutes(app, {
-    requests: deps.requests,
-    hub: deps.hub,
-    heartbeatMs: deps.config.SSE_HEARTBEAT_MS,
-  });
+  registerCouponRoutes(app, deps);
+  registerRequestRoutes(app, deps);
+  registerUserRoutes(app, deps);
   return app;
 }

@@ -1,34 +1,40 @@
 import { createCouponDb, type PrismaClient } from '@commerce/coupon-db';
 import { createDatabasePool } from '@commerce/db';
 import { EventCodec } from '@commerce/events';
-import { createKafkaClient, EventProducer, type Kafka } from '@commerce/kafka';
-import { OutboxRelay, registerOutboxMetrics } from '@commerce/outbox';
+import { createKafkaClient, type Kafka } from '@commerce/kafka';
+import { createOutboxPublisher, type OutboxRelay } from '@commerce/outbox';
 import { createMetricsRegistry } from '@commerce/service';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Redis } from 'ioredis';
-import type { Pool } from 'mariadb';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from './config.ts';
-import { AdmissionQueue } from './data-access/admission.ts';
-import { CouponsRepository } from './data-access/coupons.repository.ts';
-import { RequestsRepository } from './data-access/requests.repository.ts';
-import { ResultHub } from './data-access/result-hub.ts';
+import { createAdmission } from './data-access/admission.ts';
+import {
+  cachedCoupons,
+  createCouponRepository,
+  readAdmissionSnapshot,
+} from './data-access/coupons.repository.ts';
+import { createRequestLog } from './data-access/requests.repository.ts';
+import { createResultHub, type ResultHub } from './data-access/result-hub.ts';
+import type { Admission } from './domain/admission.ts';
+import type { CouponReader, CouponRepository } from './domain/coupons.ts';
+import type { RequestLog } from './domain/request-log.ts';
 
 export interface Deps {
   config: Config;
   logger: Logger;
   metrics: Registry;
   prisma: PrismaClient;
-  pool: Pool;
   redis: Redis;
   kafka: Kafka;
   codec: EventCodec;
-  producer: EventProducer;
   relay: OutboxRelay;
-  coupons: CouponsRepository;
-  requests: RequestsRepository;
-  admission: AdmissionQueue;
+  coupons: CouponRepository;
+  /** The coupons as of COUPON_CACHE_TTL_MS ago at most, for the rush's requests. */
+  cachedCoupons: CouponReader;
+  requests: RequestLog;
+  admission: Admission;
   hub: ResultHub;
   close(): Promise<void>;
 }
@@ -47,31 +53,34 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
   });
   const codec = new EventCodec(new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL }));
   await codec.preload(['CouponIssueRequested']);
-  const producer = new EventProducer({ kafka, codec, service: 'coupon-api' });
-  await producer.connect();
-  const relay = new OutboxRelay({ pool, producer, logger: logger.child({ component: 'outbox' }) });
-  registerOutboxMetrics(metrics, relay);
-  const hub = new ResultHub({ publisher: redis, subscriber, logger });
+  const publisher = await createOutboxPublisher({
+    kafka,
+    codec,
+    service: 'coupon-api',
+    pool,
+    logger,
+    metrics,
+  });
+  const hub = createResultHub({ publisher: redis, subscriber, logger });
   await hub.start();
+  const coupons = createCouponRepository(prisma);
 
   return {
     config,
     logger,
     metrics,
     prisma,
-    pool,
     redis,
     kafka,
     codec,
-    producer,
-    relay,
-    coupons: new CouponsRepository(prisma, config.COUPON_CACHE_TTL_MS),
-    requests: new RequestsRepository(prisma),
-    admission: new AdmissionQueue(redis),
+    relay: publisher.relay,
+    coupons,
+    cachedCoupons: cachedCoupons(coupons, config.COUPON_CACHE_TTL_MS),
+    requests: createRequestLog(prisma),
+    admission: createAdmission(redis, { snapshot: readAdmissionSnapshot(prisma) }),
     hub,
     async close() {
-      await relay.stop();
-      await producer.disconnect();
+      await publisher.close();
       await subscriber.quit();
       await redis.quit();
       await pool.end();

@@ -9,11 +9,7 @@ const logger = createLogger('coupon-api', config.LOG_LEVEL);
 const deps = await createDeps(config, logger);
 const app = await buildApp(deps);
 // An unclassified consumer failure is a bug: exit so the supervisor restarts the process.
-const consumer = createResultsConsumer({
-  ...deps,
-  sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
-  onFatal: () => void stop().finally(() => process.exit(1)),
-});
+const consumer = createResultsConsumer(deps, () => void stop().finally(() => process.exit(1)));
 
 async function stop() {
   await app.close(); // stop taking requests, end SSE streams
@@ -22,6 +18,8 @@ async function stop() {
 }
 
 stopOnSignal(logger, stop);
+// The relay starts with a sweep: requests a crashed predecessor logged but never published
+// leave now.
 deps.relay.start();
 await consumer.start();
 await app.listen({ host: config.HOST, port: config.PORT });

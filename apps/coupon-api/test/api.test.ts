@@ -178,10 +178,19 @@ describe('POST /coupons/issue', () => {
 });
 
 describe('the rest of the API', () => {
-  it('when an operator creates a coupon without the API key, then 401; with it, GET shows what is left', async () => {
+  it('when an operator creates a coupon without the API key, then 401 before the body is validated; with it, GET shows what is left', async () => {
     const denied = await app.inject({ method: 'POST', url: '/coupons', payload: {} });
-    expect(denied.statusCode).toBe(401);
-    expect(denied.json().error.code).toBe('UNAUTHORIZED');
+    const wrongKey = await app.inject({
+      method: 'POST',
+      url: '/coupons',
+      headers: { 'x-api-key': `${apiKey}x` },
+      payload: {},
+    });
+    for (const res of [denied, wrongKey]) {
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.code).toBe('OPERATOR_KEY_REQUIRED');
+      expect(res.json().error.details).toBeUndefined(); // nothing about the body's rules
+    }
     const couponId = await coupon(undefined, 7);
     const res = await app.inject({ method: 'GET', url: `/coupons/${couponId}` });
     expect(res.json()).toMatchObject({

@@ -13,9 +13,9 @@ const schema = z.object({
   CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
   /** How long the per-user lock lives if this process dies holding it. */
   LOCK_TTL_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
-  /** Database connections of this process. */
   /** A crashed member's partitions wait this long before another member takes them. */
   CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+  /** Database connections of this process. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
 });
 

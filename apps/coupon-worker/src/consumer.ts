@@ -19,10 +19,10 @@ export function createConsumer(deps: Deps, onFatal: (err: Error) => void): Consu
     onFatal,
     handlers: {
       CouponIssueRequested: couponIssueRequestedHandler({
-        prisma: deps.prisma,
-        redlock: deps.redlock,
-        lockTtlMs: deps.config.LOCK_TTL_MS,
-        onCommitted: () => deps.relay.wake(),
+        store: deps.store,
+        locks: deps.locks,
+        now: () => new Date(),
+        afterCommit: () => deps.relay.wake(),
       }),
     },
   });

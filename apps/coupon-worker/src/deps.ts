@@ -1,29 +1,30 @@
 import { createCouponDb, type PrismaClient } from '@commerce/coupon-db';
 import { createDatabasePool } from '@commerce/db';
 import { EventCodec } from '@commerce/events';
-import { createKafkaClient, EventProducer, type Kafka } from '@commerce/kafka';
-import { OutboxRelay, registerOutboxMetrics } from '@commerce/outbox';
+import { createKafkaClient, type Kafka } from '@commerce/kafka';
+import { createOutboxPublisher, type OutboxRelay } from '@commerce/outbox';
 import { createMetricsRegistry } from '@commerce/service';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Redis } from 'ioredis';
-import type { Pool } from 'mariadb';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import Redlock from 'redlock';
 import type { Config } from './config.ts';
+import { createIssuanceStore } from './data-access/issuance.repository.ts';
+import { createUserLocks } from './data-access/user-locks.ts';
+import type { IssuanceStore, UserLocks } from './domain/issuance-store.ts';
 
 export interface Deps {
   config: Config;
   logger: Logger;
   metrics: Registry;
   prisma: PrismaClient;
-  pool: Pool;
   redis: Redis;
-  redlock: Redlock;
   kafka: Kafka;
   codec: EventCodec;
-  producer: EventProducer;
   relay: OutboxRelay;
+  store: IssuanceStore;
+  locks: UserLocks;
   close(): Promise<void>;
 }
 
@@ -42,26 +43,31 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
   });
   const codec = new EventCodec(new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL }));
   await codec.preload(['CouponIssueSucceeded', 'CouponIssueFailed', 'CouponIssued']);
-  const producer = new EventProducer({ kafka, codec, service: 'coupon-worker' });
-  await producer.connect();
-  const relay = new OutboxRelay({ pool, producer, logger: logger.child({ component: 'outbox' }) });
-  registerOutboxMetrics(metrics, relay);
+  const publisher = await createOutboxPublisher({
+    kafka,
+    codec,
+    service: 'coupon-worker',
+    pool,
+    logger,
+    metrics,
+  });
 
   return {
     config,
     logger,
     metrics,
     prisma,
-    pool,
     redis,
-    redlock,
     kafka,
     codec,
-    producer,
-    relay,
+    relay: publisher.relay,
+    store: createIssuanceStore(prisma),
+    locks: createUserLocks(redlock, {
+      ttlMs: config.LOCK_TTL_MS,
+      logger: logger.child({ component: 'user-lock' }),
+    }),
     async close() {
-      await relay.stop();
-      await producer.disconnect();
+      await publisher.close();
       await redis.quit();
       await pool.end();
       await prisma.$disconnect();

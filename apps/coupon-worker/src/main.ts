@@ -1,4 +1,4 @@
-import { createLogger, stopOnSignal } from '@commerce/service';
+import { createLogger, runWorker } from '@commerce/service';
 import { readConfig } from './config.ts';
 import { createConsumer } from './consumer.ts';
 import { createDeps } from './deps.ts';
@@ -6,22 +6,21 @@ import { buildOpsApp } from './ops.ts';
 
 const config = readConfig();
 const logger = createLogger('coupon-worker', config.LOG_LEVEL);
-const deps = await createDeps(config, logger);
-const ops = await buildOpsApp(deps);
-// A failure the runner cannot classify is a bug: exit non-zero so the supervisor restarts
-// the process; the message stays uncommitted and is retried by the next incarnation.
-const consumer = createConsumer(deps, () => {
-  void stop().finally(() => process.exit(1));
+
+await runWorker({
+  name: 'coupon-worker',
+  logger,
+  host: config.HOST,
+  port: config.PORT,
+  async build(onFatal) {
+    const deps = await createDeps(config, logger);
+    return {
+      ops: await buildOpsApp(deps),
+      // The relay first (its first sweep publishes what a crashed predecessor left), then
+      // intake; stopped the other way round: the consumer finishes and commits its in-flight
+      // decisions, then the relay its round.
+      parts: [deps.relay, createConsumer(deps, onFatal)],
+      close: deps.close,
+    };
+  },
 });
-
-async function stop() {
-  await ops.close();
-  await consumer.stop();
-  await deps.close();
-}
-
-stopOnSignal(logger, stop);
-deps.relay.start();
-await consumer.start();
-await ops.listen({ host: config.HOST, port: config.PORT });
-logger.info({ port: config.PORT }, 'coupon-worker started');

@@ -8,8 +8,10 @@ import { createConnection } from 'mariadb';
 import { pino } from 'pino';
 import Redlock from 'redlock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueOnce } from '../src/data-access/issuance.repository.ts';
-import type { IssueRequest } from '../src/domain/result-events.ts';
+import { createIssuanceStore } from '../src/data-access/issuance.repository.ts';
+import { createUserLocks } from '../src/data-access/user-locks.ts';
+import { type IssueCouponDeps, issueCoupon } from '../src/domain/issue-coupon.ts';
+import type { IssueRequest } from '../src/domain/model.ts';
 import { couponIssueRequestedHandler } from '../src/handlers/coupon-issue-requested.handler.ts';
 
 const { mysql, redisUrl } = stackAddresses();
@@ -30,6 +32,30 @@ afterAll(async () => {
 });
 
 const now = new Date('2026-11-26T12:00:00Z');
+const silent = pino({ level: 'silent' });
+/** The use case over the real repository and lock; built when a test runs (prisma is set then). */
+const issueDeps = (retries = 3, afterCommit: () => void = () => undefined): IssueCouponDeps => ({
+  store: createIssuanceStore(prisma),
+  locks: createUserLocks(new Redlock([redis], { retryCount: retries, retryDelay: 20 }), {
+    ttlMs: 5_000,
+    logger: silent,
+  }),
+  now: () => now,
+  afterCommit,
+});
+const issueOnce = (request: IssueRequest) => issueCoupon(issueDeps(), request);
+const handle = (request: IssueRequest) =>
+  couponIssueRequestedHandler(issueDeps(20))({ ...request, occurredAt: now.getTime() }, context);
+const context = { log: silent, topic: 't', partition: 0, offset: '0', key: null, headers: {} };
+/** As the consumer runner does: transient failures (lock busy, unique race) are tried again. */
+async function deliver(request: IssueRequest, attempts = 5): Promise<void> {
+  try {
+    await handle(request);
+  } catch (err) {
+    if (attempts <= 1) throw err;
+    await deliver(request, attempts - 1);
+  }
+}
 async function coupon(
   totalQuantity: number,
   window = { from: '2026-11-26T00:00:00Z', until: '2026-11-27T00:00:00Z' },
@@ -73,7 +99,13 @@ const outboxTypes = async (requestId: string) =>
 describe('issuing in one transaction', () => {
   it('when stock is left, then the coupon is issued, the request COMPLETED, and both result events are in the outbox', async () => {
     const request = await pending(await coupon(1), 'u1');
-    const outcome = await issueOnce(prisma, request, now);
+    let woken = 0;
+    const outcome = await issueCoupon(
+      issueDeps(3, () => {
+        woken++;
+      }),
+      request,
+    );
 
     expect(outcome).toEqual({ kind: 'issued', userCouponId: expect.any(String) });
     expect(
@@ -84,18 +116,19 @@ describe('issuing in one transaction', () => {
       completedAt: now,
     });
     expect(await outboxTypes(request.requestId)).toEqual(['CouponIssueSucceeded', 'CouponIssued']);
+    expect(woken).toBe(1); // the relay is woken after the commit
   });
 
   it('when the same event is delivered again, then nothing changes', async () => {
     const couponId = await coupon(5);
     const request = await pending(couponId, 'u1');
-    await issueOnce(prisma, request, now);
+    await issueOnce(request);
     const before = {
       coupons: await prisma.userCoupon.count(),
       outbox: await prisma.outboxEvent.count(),
     };
 
-    expect(await issueOnce(prisma, request, now)).toBeNull();
+    expect(await issueOnce(request)).toBeNull();
     expect({
       coupons: await prisma.userCoupon.count(),
       outbox: await prisma.outboxEvent.count(),
@@ -120,7 +153,7 @@ describe('issuing in one transaction', () => {
     'when %s, then the request FAILS with %s and no coupon is issued',
     async (_, window, reason) => {
       const request = await pending(await coupon(5, window), 'u1');
-      expect(await issueOnce(prisma, request, now)).toEqual({ kind: 'rejected', reason });
+      expect(await issueOnce(request)).toEqual({ kind: 'rejected', reason });
       expect(
         await prisma.couponRequest.findUnique({ where: { requestId: request.requestId } }),
       ).toMatchObject({ status: 'FAILED', reason });
@@ -130,7 +163,7 @@ describe('issuing in one transaction', () => {
 
   it('when the coupon does not exist, then COUPON_NOT_FOUND', async () => {
     const request = await pending('ghost-coupon', 'u1');
-    expect(await issueOnce(prisma, request, now)).toEqual({
+    expect(await issueOnce(request)).toEqual({
       kind: 'rejected',
       reason: 'COUPON_NOT_FOUND',
     });
@@ -139,14 +172,14 @@ describe('issuing in one transaction', () => {
   it('when more requests come than coupons (Redis over-admitted), then the database refuses the extra as OUT_OF_STOCK', async () => {
     const couponId = await coupon(1);
     const [a, b] = [await pending(couponId, 'u1', 1), await pending(couponId, 'u2', 2)];
-    expect((await issueOnce(prisma, a, now))?.kind).toBe('issued');
-    expect(await issueOnce(prisma, b, now)).toEqual({ kind: 'rejected', reason: 'OUT_OF_STOCK' });
+    expect((await issueOnce(a))?.kind).toBe('issued');
+    expect(await issueOnce(b)).toEqual({ kind: 'rejected', reason: 'OUT_OF_STOCK' });
   });
 
   it('when a user already has the coupon (Redis forgot them), then ALREADY_ISSUED and stock is untouched', async () => {
     const couponId = await coupon(5);
-    await issueOnce(prisma, await pending(couponId, 'u1', 1), now);
-    expect(await issueOnce(prisma, await pending(couponId, 'u1', 2), now)).toEqual({
+    await issueOnce(await pending(couponId, 'u1', 1));
+    expect(await issueOnce(await pending(couponId, 'u1', 2))).toEqual({
       kind: 'rejected',
       reason: 'ALREADY_ISSUED',
     });
@@ -155,7 +188,7 @@ describe('issuing in one transaction', () => {
     ).toBe(1);
   });
 
-  it('when the request is not in the log, then it is a permanent failure and nothing is written', async () => {
+  it('when the request is not in the log, then the handler fails it for good (dead letter) and nothing is written', async () => {
     const couponId = await coupon(5);
     const request = {
       eventId: randomUUID(),
@@ -165,7 +198,10 @@ describe('issuing in one transaction', () => {
       sequence: 1,
       correlationId: 'c',
     };
-    await expect(issueOnce(prisma, request, now)).rejects.toBeInstanceOf(PermanentError);
+    const handled = handle(request);
+    await expect(handled).rejects.toBeInstanceOf(PermanentError);
+    await expect(handled).rejects.toMatchObject({ code: 'UNKNOWN_REQUEST' });
+    expect(await outboxTypes(request.requestId)).toEqual([]);
     expect(
       (await prisma.coupon.findUniqueOrThrow({ where: { id: couponId } })).issuedQuantity,
     ).toBe(0);
@@ -173,33 +209,6 @@ describe('issuing in one transaction', () => {
 });
 
 describe('the handler under concurrency', () => {
-  // Built when the test runs: prisma exists only after beforeAll.
-  const handle = (event: Parameters<ReturnType<typeof couponIssueRequestedHandler>>[0]) =>
-    couponIssueRequestedHandler({
-      prisma,
-      redlock: new Redlock([redis], { retryCount: 20, retryDelay: 20 }),
-      lockTtlMs: 5_000,
-      onCommitted: () => undefined,
-      now: () => now,
-    })(event, context);
-  const context = {
-    log: pino({ level: 'silent' }),
-    topic: 't',
-    partition: 0,
-    offset: '0',
-    key: null,
-    headers: {},
-  };
-  /** As the consumer runner does: transient failures (lock busy, unique race) are tried again. */
-  async function deliver(request: IssueRequest, attempts = 5): Promise<void> {
-    try {
-      await handle({ ...request, occurredAt: now.getTime() });
-    } catch (err) {
-      if (attempts <= 1) throw err;
-      await deliver(request, attempts - 1);
-    }
-  }
-
   it('when 60 requests from 30 users (two each) race for 10 coupons, then exactly 10 users get one each', async () => {
     const couponId = await coupon(10);
     const requests = await Promise.all(

@@ -1,12 +1,9 @@
 import type { Redis } from 'ioredis';
+import type { Admission } from '../domain/admission.ts';
 
-/**
- * Admission to a coupon's queue, atomic in Redis. Per coupon (keys share a hash tag):
- * `admitted` the users in the queue, `remaining` the places left, `sequence` the last
- * place given. A request is admitted only while places remain, so every admitted request
- * fits the stock: partition timing in the worker cannot make an earlier one lose.
- * Redis makes this fast; the database stays the fence (see coupon-worker).
- */
+// Admission to a coupon's queue, atomic in Redis. Per coupon (keys share a hash tag):
+// `admitted` the users in the queue, `remaining` the places left, `sequence` the last place
+// given. {-2}: the coupon's state is missing (never loaded, or Redis lost it).
 const ADMIT = `
 if redis.call('EXISTS', KEYS[2]) == 0 then return {-2} end
 if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return {-1} end
@@ -29,15 +26,17 @@ redis.call('SET', KEYS[3], ARGV[2])
 redis.call('SET', KEYS[2], ARGV[1])
 return 1`;
 
-export type Admission =
-  | { kind: 'admitted'; sequence: number }
-  | { kind: 'duplicate' | 'sold-out' | 'unknown-state' };
-
-/** What the database says the queue looks like (after Redis lost it). */
+/** What the database says the queue looks like (to rebuild it after Redis lost it). */
 export interface AdmissionSnapshot {
   remaining: number;
   lastSequence: number;
   users: string[];
+}
+
+export interface AdmissionOptions {
+  /** Reads the queue of a coupon from the request log. */
+  snapshot: (couponId: string) => Promise<AdmissionSnapshot>;
+  prefix?: string;
 }
 
 type Script = (...keysAndArgs: (string | number)[]) => Promise<unknown>;
@@ -49,40 +48,41 @@ function defineScript(redis: Redis, name: string, lua: string): Script {
   return command.bind(redis);
 }
 
-export class AdmissionQueue {
-  private readonly prefix: string;
-  private readonly admitScript: Script;
-  private readonly releaseScript: Script;
-  private readonly restoreScript: Script;
-
-  constructor(redis: Redis, prefix = 'coupon') {
-    this.prefix = prefix;
-    this.admitScript = defineScript(redis, 'couponAdmit', ADMIT);
-    this.releaseScript = defineScript(redis, 'couponRelease', RELEASE);
-    this.restoreScript = defineScript(redis, 'couponRestore', RESTORE);
-  }
-
-  private keys(couponId: string): [string, string, string] {
-    const base = `${this.prefix}:{${couponId}}`;
+/** Coupon queues in Redis, rebuilt from the request log whenever a coupon's state is missing. */
+export function createAdmission(redis: Redis, options: AdmissionOptions): Admission {
+  const prefix = options.prefix ?? 'coupon';
+  const admitScript = defineScript(redis, 'couponAdmit', ADMIT);
+  const releaseScript = defineScript(redis, 'couponRelease', RELEASE);
+  const restoreScript = defineScript(redis, 'couponRestore', RESTORE);
+  const keys = (couponId: string): [string, string, string] => {
+    const base = `${prefix}:{${couponId}}`;
     return [`${base}:admitted`, `${base}:remaining`, `${base}:sequence`];
-  }
-
-  async admit(couponId: string, userId: string): Promise<Admission> {
-    const [code, sequence] = (await this.admitScript(...this.keys(couponId), userId)) as number[];
-    if (code === 1) return { kind: 'admitted', sequence: sequence as number };
-    return { kind: code === -1 ? 'duplicate' : code === 0 ? 'sold-out' : 'unknown-state' };
-  }
-
-  async release(couponId: string, userId: string): Promise<void> {
-    await this.releaseScript(...this.keys(couponId), userId);
-  }
-
-  async restore(couponId: string, snapshot: AdmissionSnapshot): Promise<void> {
-    await this.restoreScript(
-      ...this.keys(couponId),
+  };
+  const admitOnce = async (couponId: string, userId: string) =>
+    (await admitScript(...keys(couponId), userId)) as number[];
+  const restore = async (couponId: string) => {
+    const snapshot = await options.snapshot(couponId);
+    await restoreScript(
+      ...keys(couponId),
       Math.max(0, snapshot.remaining),
       snapshot.lastSequence,
       ...snapshot.users,
     );
-  }
+  };
+
+  return {
+    async admit(couponId, userId) {
+      let [code, sequence] = await admitOnce(couponId, userId);
+      if (code === -2) {
+        await restore(couponId);
+        [code, sequence] = await admitOnce(couponId, userId);
+      }
+      if (code === 1) return { kind: 'admitted', sequence: sequence as number };
+      // Lost again right after the restore (-2): refused as sold out, never admitted blind.
+      return { kind: code === -1 ? 'duplicate' : 'sold-out' };
+    },
+    async release(couponId, userId) {
+      await releaseScript(...keys(couponId), userId);
+    },
+  };
 }

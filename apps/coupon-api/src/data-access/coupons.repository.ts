@@ -1,95 +1,73 @@
-import type { Coupon, PrismaClient } from '@commerce/coupon-db';
+import type { Coupon as CouponRow, PrismaClient } from '@commerce/coupon-db';
+import type { CouponReader, CouponRepository } from '../domain/coupons.ts';
+import type { Coupon } from '../domain/model.ts';
 import type { AdmissionSnapshot } from './admission.ts';
 
-export interface NewCoupon {
-  id: string;
-  name: string;
-  discountType: 'AMOUNT' | 'PERCENT';
-  discountValue: number;
-  totalQuantity: number;
-  validFrom: Date;
-  validUntil: Date;
-}
-
-export interface CouponView extends NewCoupon {
-  issuedQuantity: number;
-  remainingQuantity: number;
-  createdAt: Date;
-}
-
-const toView = (coupon: Coupon): CouponView => ({
-  id: coupon.id,
-  name: coupon.name,
-  discountType: coupon.discountType,
-  discountValue: coupon.discountValue,
-  totalQuantity: coupon.totalQuantity,
-  issuedQuantity: coupon.issuedQuantity,
-  remainingQuantity: coupon.totalQuantity - coupon.issuedQuantity,
-  validFrom: coupon.validFrom,
-  validUntil: coupon.validUntil,
-  createdAt: coupon.createdAt,
+const toCoupon = (row: CouponRow): Coupon => ({
+  id: row.id,
+  name: row.name,
+  discountType: row.discountType,
+  discountValue: row.discountValue,
+  totalQuantity: row.totalQuantity,
+  issuedQuantity: row.issuedQuantity,
+  remainingQuantity: row.totalQuantity - row.issuedQuantity,
+  validFrom: row.validFrom,
+  validUntil: row.validUntil,
+  createdAt: row.createdAt,
 });
 
-export class CouponsRepository {
-  private readonly prisma: PrismaClient;
-  private readonly cacheTtlMs: number;
-  private readonly cache = new Map<
-    string,
-    { expires: number; coupon: Promise<CouponView | null> }
-  >();
+export function createCouponRepository(prisma: PrismaClient): CouponRepository {
+  return {
+    async insert(coupon) {
+      try {
+        return toCoupon(await prisma.coupon.create({ data: coupon }));
+      } catch (err) {
+        if ((err as { code?: string }).code === 'P2002') return null;
+        throw err;
+      }
+    },
+    async find(couponId) {
+      const row = await prisma.coupon.findUnique({ where: { id: couponId } });
+      return row && toCoupon(row);
+    },
+  };
+}
 
-  constructor(prisma: PrismaClient, cacheTtlMs: number) {
-    this.prisma = prisma;
-    this.cacheTtlMs = cacheTtlMs;
-  }
+/**
+ * Coupons as of at most `ttlMs` ago: during a rush every request asks for the same coupon,
+ * and its window and total rarely change (the worker re-reads them anyway).
+ */
+export function cachedCoupons(reader: CouponReader, ttlMs: number): CouponReader {
+  const cache = new Map<string, { expires: number; coupon: Promise<Coupon | null> }>();
+  return {
+    find(couponId) {
+      const now = Date.now();
+      const hit = cache.get(couponId);
+      if (hit && hit.expires > now) return hit.coupon;
+      const coupon = reader.find(couponId);
+      cache.set(couponId, { expires: now + ttlMs, coupon });
+      coupon.catch(() => cache.delete(couponId));
+      return coupon;
+    },
+  };
+}
 
-  /** Inserts the coupon; false when the id is taken. */
-  async create(coupon: NewCoupon): Promise<CouponView | null> {
-    try {
-      return toView(await this.prisma.coupon.create({ data: coupon }));
-    } catch (err) {
-      if ((err as { code?: string }).code === 'P2002') return null;
-      throw err;
-    }
-  }
-
-  async find(id: string): Promise<CouponView | null> {
-    const coupon = await this.prisma.coupon.findUnique({ where: { id } });
-    return coupon && toView(coupon);
-  }
-
-  /**
-   * The coupon as of at most `cacheTtlMs` ago: during a rush every request asks for the
-   * same coupon, and its window and total rarely change (the worker re-reads them anyway).
-   */
-  findCached(id: string): Promise<CouponView | null> {
-    const now = Date.now();
-    const hit = this.cache.get(id);
-    if (hit && hit.expires > now) return hit.coupon;
-    const coupon = this.find(id);
-    this.cache.set(id, { expires: now + this.cacheTtlMs, coupon });
-    coupon.catch(() => this.cache.delete(id));
-    return coupon;
-  }
-
-  /** The admission queue as the database sees it: places left, last place given, users in it. */
-  async admissionSnapshot(coupon: CouponView): Promise<AdmissionSnapshot> {
+/** A coupon's admission queue as the database sees it: places left, last place, users in it. */
+export function readAdmissionSnapshot(prisma: PrismaClient) {
+  return async (couponId: string): Promise<AdmissionSnapshot> => {
     const [pending, last, issuedUsers] = await Promise.all([
-      this.prisma.couponRequest.findMany({
-        where: { couponId: coupon.id, status: 'PENDING' },
+      prisma.couponRequest.findMany({
+        where: { couponId, status: 'PENDING' },
         select: { userId: true },
       }),
-      this.prisma.couponRequest.aggregate({
-        where: { couponId: coupon.id },
-        _max: { sequence: true },
-      }),
-      this.prisma.userCoupon.findMany({ where: { couponId: coupon.id }, select: { userId: true } }),
+      prisma.couponRequest.aggregate({ where: { couponId }, _max: { sequence: true } }),
+      prisma.userCoupon.findMany({ where: { couponId }, select: { userId: true } }),
     ]);
-    const current = await this.find(coupon.id);
+    const current = await prisma.coupon.findUnique({ where: { id: couponId } });
     return {
-      remaining: (current?.remainingQuantity ?? 0) - pending.length,
+      remaining: (current ? current.totalQuantity - current.issuedQuantity : 0) - pending.length,
       lastSequence: Number(last._max.sequence ?? 0),
       users: [...new Set([...pending, ...issuedUsers].map((r) => r.userId))],
     };
-  }
+  };
 }

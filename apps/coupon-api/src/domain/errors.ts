@@ -1,5 +1,6 @@
 /** The API's error codes and their HTTP statuses: the one place they are mapped. */
 export const statusByCode = {
+  OPERATOR_KEY_REQUIRED: 401,
   COUPON_NOT_FOUND: 404,
   REQUEST_NOT_FOUND: 404,
   COUPON_NOT_STARTED: 409,
@@ -9,7 +10,6 @@ export const statusByCode = {
   COUPON_EXISTS: 409,
   IDEMPOTENCY_KEY_REUSED: 422,
   INVALID_VALIDITY_WINDOW: 422,
-  UNAUTHORIZED: 401,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof statusByCode;

@@ -1,26 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { topics } from '@commerce/events';
 import { DomainError } from '@commerce/service';
-import type { AdmissionQueue } from '../data-access/admission.ts';
-import type { CouponsRepository } from '../data-access/coupons.repository.ts';
-import type { RequestsRepository } from '../data-access/requests.repository.ts';
+import type { Admission } from './admission.ts';
+import type { CouponReader } from './coupons.ts';
 import type { ErrorCode } from './errors.ts';
+import type { Trace } from './model.ts';
+import type { PendingRequest, RequestedEvent, RequestLog } from './request-log.ts';
 
 export interface RequestCouponDeps {
-  coupons: CouponsRepository;
-  requests: RequestsRepository;
-  admission: AdmissionQueue;
-  /** Wakes the outbox relay so the request reaches Kafka right after its commit. */
-  onCommitted: () => void;
-  now?: () => Date;
+  /** May answer from a short cache: the worker re-checks the coupon in the database. */
+  coupons: CouponReader;
+  requests: Pick<RequestLog, 'createPending' | 'findByIdempotencyKey'>;
+  admission: Admission;
+  now: () => Date;
+  /** Runs after a request is logged (wakes the outbox relay so it reaches Kafka now). */
+  afterCommit: () => void;
 }
 
 export interface RequestCouponInput {
   userId: string;
   couponId: string;
   idempotencyKey?: string;
-  correlationId: string;
-  traceparent?: string;
+  trace: Trace;
 }
 
 export interface Accepted {
@@ -44,60 +45,38 @@ export async function requestCoupon(
   const replay = await findReplay(deps, input);
   if (replay) return replay;
 
-  const coupon = await deps.coupons.findCached(input.couponId);
+  const coupon = await deps.coupons.find(input.couponId);
   if (!coupon) return fail('COUPON_NOT_FOUND', `coupon ${input.couponId} does not exist`);
-  const now = (deps.now ?? (() => new Date()))();
+  const now = deps.now();
   if (now < coupon.validFrom)
     fail('COUPON_NOT_STARTED', `coupon ${coupon.id} opens at ${coupon.validFrom.toISOString()}`);
   if (now >= coupon.validUntil)
     fail('COUPON_EXPIRED', `coupon ${coupon.id} closed at ${coupon.validUntil.toISOString()}`);
 
-  let admission = await deps.admission.admit(coupon.id, input.userId);
-  if (admission.kind === 'unknown-state') {
-    // First request for this coupon, or Redis lost its state: rebuild it from the database.
-    await deps.admission.restore(coupon.id, await deps.coupons.admissionSnapshot(coupon));
-    admission = await deps.admission.admit(coupon.id, input.userId);
-  }
+  const admission = await deps.admission.admit(coupon.id, input.userId);
   if (admission.kind === 'duplicate') {
     return (
       (await findReplay(deps, input)) ??
       fail('ALREADY_REQUESTED', `user ${input.userId} already asked for ${coupon.id}`)
     );
   }
-  if (admission.kind !== 'admitted') return fail('SOLD_OUT', `coupon ${coupon.id} is sold out`);
+  if (admission.kind === 'sold-out') return fail('SOLD_OUT', `coupon ${coupon.id} is sold out`);
 
-  const requestId = randomUUID();
+  const request: PendingRequest = {
+    requestId: randomUUID(),
+    couponId: coupon.id,
+    userId: input.userId,
+    sequence: admission.sequence,
+    ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+  };
   try {
-    await deps.requests.createPending(
-      {
-        requestId,
-        couponId: coupon.id,
-        userId: input.userId,
-        sequence: admission.sequence,
-        ...idempotency(input),
-      },
-      {
-        topic: topics.couponRequests.name,
-        key: input.userId,
-        type: 'CouponIssueRequested',
-        correlationId: input.correlationId,
-        ...(input.traceparent ? { traceparent: input.traceparent } : {}),
-        payload: {
-          eventId: randomUUID(),
-          occurredAt: now.getTime(),
-          requestId,
-          userId: input.userId,
-          couponId: coupon.id,
-          sequence: admission.sequence,
-        },
-      },
-    );
+    await deps.requests.createPending(request, requestedEvent(request, input.trace, now));
   } catch (err) {
     await deps.admission.release(coupon.id, input.userId);
     throw err;
   }
-  deps.onCommitted();
-  return { requestId, sequence: admission.sequence };
+  deps.afterCommit();
+  return { requestId: request.requestId, sequence: request.sequence };
 }
 
 /** The request an Idempotency-Key already produced: same key, same answer. */
@@ -114,5 +93,20 @@ async function findReplay(
   return { requestId: previous.requestId, sequence: previous.sequence };
 }
 
-const idempotency = (input: RequestCouponInput) =>
-  input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {};
+/** What coupon-worker receives: keyed by user, so one user's requests stay in order. */
+function requestedEvent(request: PendingRequest, trace: Trace, now: Date): RequestedEvent {
+  return {
+    topic: topics.couponRequests.name,
+    key: request.userId,
+    type: 'CouponIssueRequested',
+    ...trace,
+    payload: {
+      eventId: randomUUID(),
+      occurredAt: now.getTime(),
+      requestId: request.requestId,
+      userId: request.userId,
+      couponId: request.couponId,
+      sequence: request.sequence,
+    },
+  };
+}

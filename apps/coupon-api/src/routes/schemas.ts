@@ -10,11 +10,6 @@ export const externalId = z
 export const requestIdParam = z.object({ requestId: z.uuid() }).strict();
 export const userIdParam = z.object({ userId: externalId }).strict();
 
-export const errorResponse = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-  requestId: z.string(),
-});
-
 export const couponView = z.object({
   id: z.string(),
   name: z.string(),
@@ -29,3 +24,22 @@ export const couponView = z.object({
 });
 
 export const requestStatus = z.enum(['PENDING', 'COMPLETED', 'FAILED', 'NOTIFIED']);
+
+export const requestView = z.object({
+  requestId: z.string(),
+  couponId: z.string(),
+  userId: z.string(),
+  sequence: z.number().int(),
+  status: requestStatus,
+  reason: z.string().nullable(),
+  userCouponId: z.string().nullable(),
+  createdAt: z.date(),
+  completedAt: z.date().nullable(),
+});
+
+export const userCouponView = z.object({
+  id: z.string(),
+  couponId: z.string(),
+  requestId: z.string(),
+  issuedAt: z.date(),
+});

@@ -1,4 +1,4 @@
-import type { FailureReason } from '@commerce/coupon-db';
+import type { FailureReason } from './model.ts';
 
 export interface CouponWindow {
   validFrom: Date;

@@ -1,21 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { FailureReason } from '@commerce/coupon-db';
-import { topics } from '@commerce/events';
-import type { OutgoingEvent } from '@commerce/kafka';
+import { type EventPayloads, topics } from '@commerce/events';
+import type { IssueOutcome, IssueRequest, Trace } from './model.ts';
 
-export interface IssueRequest {
-  eventId: string;
-  requestId: string;
-  userId: string;
-  couponId: string;
-  sequence: number;
-  correlationId: string;
-  traceparent?: string;
-}
+type ResultType = 'CouponIssueSucceeded' | 'CouponIssueFailed' | 'CouponIssued';
 
-export type IssueOutcome =
-  | { kind: 'issued'; userCouponId: string }
-  | { kind: 'rejected'; reason: FailureReason };
+/** An event a decision publishes, as the outbox stores it (topic, key, contract payload). */
+export type ResultEvent = {
+  [T in ResultType]: Trace & { topic: string; key: string; type: T; payload: EventPayloads[T] };
+}[ResultType];
 
 /**
  * What the rest of the system learns from a decision: the result for the shopper (on
@@ -26,7 +18,7 @@ export function resultEvents(
   request: IssueRequest,
   outcome: IssueOutcome,
   now: Date,
-): OutgoingEvent[] {
+): ResultEvent[] {
   const common = {
     occurredAt: now.getTime(),
     requestId: request.requestId,
@@ -34,7 +26,7 @@ export function resultEvents(
     couponId: request.couponId,
     sequence: request.sequence,
   };
-  const trace = {
+  const trace: Trace = {
     correlationId: request.correlationId,
     ...(request.traceparent ? { traceparent: request.traceparent } : {}),
   };

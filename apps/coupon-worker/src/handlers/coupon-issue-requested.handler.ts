@@ -1,54 +1,37 @@
-import type { PrismaClient } from '@commerce/coupon-db';
 import type { CouponIssueRequested } from '@commerce/events';
-import { type HandlerContext, TransientError } from '@commerce/kafka';
-import type Redlock from 'redlock';
-import { issueOnce } from '../data-access/issuance.repository.ts';
+import { type HandlerContext, PermanentError } from '@commerce/kafka';
+import { DomainError } from '@commerce/service';
+import { type IssueCouponDeps, issueCoupon } from '../domain/issue-coupon.ts';
+import type { IssueRequest } from '../domain/model.ts';
 
-export interface IssueHandlerDeps {
-  prisma: PrismaClient;
-  redlock: Redlock;
-  lockTtlMs: number;
-  /** Wakes the outbox relay so the result leaves right after the commit. */
-  onCommitted: () => void;
-  now?: () => Date;
+/** The request an event delivers, traced to the shopper's request (or its id when untraced). */
+function requestOf(event: CouponIssueRequested, context: HandlerContext): IssueRequest {
+  const { correlationId, traceparent } = context.headers;
+  return {
+    eventId: event.eventId,
+    requestId: event.requestId,
+    userId: event.userId,
+    couponId: event.couponId,
+    sequence: event.sequence,
+    correlationId: correlationId ?? event.requestId,
+    ...(traceparent ? { traceparent } : {}),
+  };
 }
 
 /**
- * Handles one CouponIssueRequested. The per-user lock (as the seed does) keeps two
- * deliveries of one user's request from working at once; the database stays the fence.
+ * A domain error is a verdict on the message itself: retrying cannot change it, so it goes
+ * to the dead-letter topic. Everything else keeps its own class (transient: retried).
  */
-export function couponIssueRequestedHandler(deps: IssueHandlerDeps) {
+function asDeliveryFailure(err: unknown): never {
+  if (err instanceof DomainError) throw new PermanentError(err.code, err.message, { cause: err });
+  throw err;
+}
+
+/** Handles one CouponIssueRequested: the request is decided once, however often delivered. */
+export function couponIssueRequestedHandler(deps: IssueCouponDeps) {
   return async (event: CouponIssueRequested, context: HandlerContext): Promise<void> => {
-    const lockKey = `coupon:{${event.couponId}}:user:${event.userId}`;
-    let lock: Awaited<ReturnType<Redlock['acquire']>>;
-    try {
-      lock = await deps.redlock.acquire([lockKey], deps.lockTtlMs);
-    } catch (err) {
-      throw new TransientError(`lock ${lockKey} is held elsewhere`, { cause: err });
-    }
-    try {
-      const outcome = await issueOnce(
-        deps.prisma,
-        {
-          eventId: event.eventId,
-          requestId: event.requestId,
-          userId: event.userId,
-          couponId: event.couponId,
-          sequence: event.sequence,
-          correlationId: context.headers.correlationId ?? event.requestId,
-          ...(context.headers.traceparent ? { traceparent: context.headers.traceparent } : {}),
-        },
-        (deps.now ?? (() => new Date()))(),
-      );
-      if (outcome === null) context.log.info('redelivered request: decided already, nothing to do');
-      else context.log.debug({ outcome }, 'coupon request decided');
-      deps.onCommitted();
-    } finally {
-      await lock
-        .release()
-        .catch((err: unknown) =>
-          context.log.warn({ err }, 'lock release failed; it expires by itself'),
-        );
-    }
+    const outcome = await issueCoupon(deps, requestOf(event, context)).catch(asDeliveryFailure);
+    if (outcome === null) context.log.info('redelivered request: decided already, nothing to do');
+    else context.log.debug({ outcome }, 'coupon request decided');
   };
 }

@@ -1,0 +1,39 @@
+import type { CouponIssueRequested } from '@commerce/events';
+import type { CouponRequest, Trace, UserCoupon } from './model.ts';
+
+/** A request admitted to a coupon's queue, before the worker decides it. */
+export interface PendingRequest {
+  requestId: string;
+  couponId: string;
+  userId: string;
+  sequence: number;
+  idempotencyKey?: string;
+}
+
+/** CouponIssueRequested as the outbox stores it, for the relay to publish. */
+export interface RequestedEvent extends Trace {
+  topic: string;
+  key: string;
+  type: 'CouponIssueRequested';
+  payload: CouponIssueRequested;
+}
+
+/** The event log of coupon requests (one row per admitted request). */
+export interface RequestLog {
+  /**
+   * Logs the request PENDING and records its event in the outbox, in one transaction:
+   * both or neither. Resolves once committed.
+   */
+  createPending(request: PendingRequest, event: RequestedEvent): Promise<void>;
+  find(requestId: string): Promise<CouponRequest | null>;
+  findByIdempotencyKey(userId: string, idempotencyKey: string): Promise<CouponRequest | null>;
+  /**
+   * The user's decided requests after `lastRequestId` (by completion time), for a client
+   * that reconnects with Last-Event-ID. Ties on the millisecond are all returned but the
+   * last one itself; callers deduplicate by request id.
+   */
+  resultsAfter(userId: string, lastRequestId: string): Promise<CouponRequest[]>;
+  /** COMPLETED/FAILED → NOTIFIED; a no-op for a request already notified. */
+  markNotified(requestId: string): Promise<void>;
+  userCoupons(userId: string): Promise<UserCoupon[]>;
+}
