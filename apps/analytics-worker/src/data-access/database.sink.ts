@@ -1,0 +1,78 @@
+import { TransientError } from '@commerce/kafka';
+import type { Pool, PoolConnection } from 'mariadb';
+import { aggregate } from '../domain/aggregates.ts';
+import { eventIds, filterFacts } from '../domain/facts.ts';
+import type { AnalyticsSink, FactBatch, Facts } from '../domain/model.ts';
+import { insertRows, inTransaction } from './analytics-db.ts';
+import { writeAggregates, writeFacts } from './fact-writer.ts';
+
+/**
+ * How a batch written again counts once: `event-id` records each event id in
+ * processed_events and skips the ones found; `offsets` stores the next offset of each
+ * partition and skips records below it (faster to check, but blind to the same event
+ * published twice at two offsets, which an outbox relay may do).
+ */
+export type ExactlyOnceStrategy = 'event-id' | 'offsets';
+
+export interface DatabaseSinkOptions {
+  strategy: ExactlyOnceStrategy;
+  /** Fault injection for the crash tests: wait this long inside the open transaction. */
+  holdTransactionMs?: number;
+}
+
+async function freshByEventId(conn: PoolConnection, { source, facts }: FactBatch): Promise<Facts> {
+  const ids = eventIds(facts);
+  if (ids.length === 0) return facts;
+  const seen: { event_id: string }[] = await conn.query(
+    `SELECT event_id FROM processed_events WHERE consumer_group = ? AND event_id IN (${ids.map(() => '?').join(', ')})`,
+    [source.consumerGroup, ...ids],
+  );
+  const done = new Set(seen.map((r) => r.event_id));
+  const fresh = ids.filter((id) => !done.has(id));
+  await insertRows(
+    conn,
+    'INSERT INTO processed_events (consumer_group, event_id)',
+    fresh.map((id) => [source.consumerGroup, id]),
+  );
+  return done.size === 0 ? facts : filterFacts(facts, (f) => !done.has(f.eventId));
+}
+
+async function freshByOffset(conn: PoolConnection, { source, facts }: FactBatch): Promise<Facts> {
+  const key = [source.consumerGroup, source.topic, source.partition];
+  const [row]: { next_offset: number }[] = await conn.query(
+    'SELECT next_offset FROM consumer_offsets WHERE consumer_group = ? AND topic = ? AND partition_id = ? FOR UPDATE',
+    key,
+  );
+  await conn.query(
+    `INSERT INTO consumer_offsets (consumer_group, topic, partition_id, next_offset) VALUES (?, ?, ?, ?)
+     ON DUPLICATE KEY UPDATE next_offset = GREATEST(next_offset, VALUES(next_offset))`,
+    [...key, Number(source.lastOffset) + 1],
+  );
+  const next = row?.next_offset ?? 0;
+  return next === 0 ? facts : filterFacts(facts, (f) => Number(f.offset) >= next);
+}
+
+/** The default sink: facts and aggregates in the analytics database, one transaction per batch. */
+export function createDatabaseSink(pool: Pool, options: DatabaseSinkOptions): AnalyticsSink {
+  const fresh = options.strategy === 'event-id' ? freshByEventId : freshByOffset;
+  return {
+    name: 'database',
+    async write(batch) {
+      try {
+        await inTransaction(pool, async (conn) => {
+          const facts = await fresh(conn, batch);
+          await writeFacts(conn, facts);
+          await writeAggregates(conn, aggregate(facts));
+          if (options.holdTransactionMs)
+            await new Promise((resolve) => setTimeout(resolve, options.holdTransactionMs));
+        });
+      } catch (err) {
+        // Two members flushing the same event at once (a rebalance): the loser's insert
+        // waited for the winner and found its row; the retry sees it and skips it.
+        if ((err as { code?: string }).code === 'ER_DUP_ENTRY')
+          throw new TransientError('event flushed concurrently; retrying', { cause: err });
+        throw err;
+      }
+    },
+  };
+}
