@@ -56,6 +56,11 @@ const schema = z
      * production). Tests and shared environments set it to get their own; topics must exist.
      */
     KAFKA_NAME_PREFIX: z.string().max(100).default(''),
+    /**
+     * Test only: exit with code 137 right after the first flush's transaction commits, before
+     * its offsets are committed to Kafka, as a crash in that window would. Never in production.
+     */
+    FAULT_EXIT_AFTER_FLUSH_COMMIT: booleanFromEnv.default(false),
     /** Test only: hold each flush's transaction open this long, so a kill lands mid-flush. */
     FAULT_HOLD_FLUSH_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   })

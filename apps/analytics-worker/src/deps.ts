@@ -26,6 +26,13 @@ export interface Deps {
   close(): Promise<void>;
 }
 
+function exitAfterCommit(logger: Logger) {
+  return () => {
+    logger.warn('FAULT_EXIT_AFTER_FLUSH_COMMIT: exiting after the flush, before its Kafka commit');
+    process.exit(137);
+  };
+}
+
 /** Creates every client this process uses; close() releases them in reverse order. */
 export async function createDeps(config: Config, logger: Logger): Promise<Deps> {
   const metrics = createMetricsRegistry('analytics-worker');
@@ -45,6 +52,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
       createDatabaseSink(pool, {
         strategy: config.EXACTLY_ONCE_STRATEGY,
         holdTransactionMs: config.FAULT_HOLD_FLUSH_MS,
+        ...(config.FAULT_EXIT_AFTER_FLUSH_COMMIT ? { afterCommit: exitAfterCommit(logger) } : {}),
       }),
     );
   if (config.SINK_HTTP_URL)

@@ -18,6 +18,8 @@ export interface DatabaseSinkOptions {
   strategy: ExactlyOnceStrategy;
   /** Fault injection for the crash tests: wait this long inside the open transaction. */
   holdTransactionMs?: number;
+  /** Runs after each transaction commits (fault injection: exit before Kafka's commit). */
+  afterCommit?: () => void;
 }
 
 async function freshByEventId(conn: PoolConnection, { source, facts }: FactBatch): Promise<Facts> {
@@ -66,6 +68,7 @@ export function createDatabaseSink(pool: Pool, options: DatabaseSinkOptions): An
           if (options.holdTransactionMs)
             await new Promise((resolve) => setTimeout(resolve, options.holdTransactionMs));
         });
+        options.afterCommit?.();
       } catch (err) {
         // Two members flushing the same event at once (a rebalance): the loser's insert
         // waited for the winner and found its row; the retry sees it and skips it.
