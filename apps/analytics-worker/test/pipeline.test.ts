@@ -34,6 +34,19 @@ describe('analytics-worker pipeline (real Kafka, registry and MariaDB)', () => {
     expect(await h.aggregates()).toEqual(expected);
   });
 
+  it('when the same event is published twice at two offsets (an outbox re-publish), then it counts once', async () => {
+    h = await createHarness();
+    const order = anOrder(seoulMidnight, 'a', [['p', 3, 1_000]]);
+    await h.worker();
+    await h.publish([order]);
+    await expect.poll(() => h?.lag(), { timeout: 20_000 }).toBe(0);
+    await h.publish([order, anOrder(seoulMidnight, 'b', [['p', 1, 1_000]])]);
+    await expect.poll(() => h?.lag(), { timeout: 20_000 }).toBe(0);
+    expect((await h.aggregates()).hours).toEqual({
+      '2026-03-09T15:00:00.000Z': { day: '2026-03-10', orders: 2, revenue: 4_000, buyers: 2 },
+    });
+  });
+
   it('when orders straddle a Seoul midnight and a late event arrives, then each lands in the hour and day of its occurredAt', async () => {
     h = await createHarness();
     const before = anOrder(seoulMidnight - 1, 'a', [['p', 1, 1_000]]);

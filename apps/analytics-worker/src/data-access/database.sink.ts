@@ -1,14 +1,14 @@
 import { TransientError } from '@commerce/kafka';
 import type { Pool, PoolConnection } from 'mariadb';
 import { aggregate } from '../domain/aggregates.ts';
-import { eventIds, filterFacts } from '../domain/facts.ts';
+import { filterFacts } from '../domain/facts.ts';
 import type { AnalyticsSink, FactBatch, Facts } from '../domain/model.ts';
-import { insertRows, inTransaction } from './analytics-db.ts';
+import { inTransaction } from './analytics-db.ts';
 import { writeAggregates, writeFacts } from './fact-writer.ts';
 
 /**
- * How a batch written again counts once: `event-id` records each event id in
- * processed_events and skips the ones found; `offsets` stores the next offset of each
+ * How a batch written again counts once: `event-id` skips events whose facts are already
+ * stored (the facts are keyed by event id); `offsets` stores the next offset of each
  * partition and skips records below it (faster to check, but blind to the same event
  * published twice at two offsets, which an outbox relay may do).
  */
@@ -22,21 +22,29 @@ export interface DatabaseSinkOptions {
   afterCommit?: () => void;
 }
 
-async function freshByEventId(conn: PoolConnection, { source, facts }: FactBatch): Promise<Facts> {
-  const ids = eventIds(facts);
-  if (ids.length === 0) return facts;
+// The facts are the record of what was counted: each fact table's key starts with the
+// event id, so "already counted" is three index look-ups, with nothing extra to write.
+async function freshByEventId(conn: PoolConnection, { facts }: FactBatch): Promise<Facts> {
+  const lookups = (
+    [
+      ['order_line_facts', facts.orders],
+      ['stock_change_facts', facts.stockChanges],
+      ['coupon_result_facts', facts.couponResults],
+    ] as const
+  ).filter(([, rows]) => rows.length > 0);
+  if (lookups.length === 0) return facts;
   const seen: { event_id: string }[] = await conn.query(
-    `SELECT event_id FROM processed_events WHERE consumer_group = ? AND event_id IN (${ids.map(() => '?').join(', ')})`,
-    [source.consumerGroup, ...ids],
+    lookups
+      .map(
+        ([table, rows]) =>
+          `SELECT event_id FROM ${table} WHERE event_id IN (${rows.map(() => '?').join(', ')})`,
+      )
+      .join(' UNION ALL '),
+    lookups.flatMap(([, rows]) => rows.map((r) => r.eventId)),
   );
+  if (seen.length === 0) return facts;
   const done = new Set(seen.map((r) => r.event_id));
-  const fresh = ids.filter((id) => !done.has(id));
-  await insertRows(
-    conn,
-    'INSERT INTO processed_events (consumer_group, event_id)',
-    fresh.map((id) => [source.consumerGroup, id]),
-  );
-  return done.size === 0 ? facts : filterFacts(facts, (f) => !done.has(f.eventId));
+  return filterFacts(facts, (f) => !done.has(f.eventId));
 }
 
 async function freshByOffset(conn: PoolConnection, { source, facts }: FactBatch): Promise<Facts> {

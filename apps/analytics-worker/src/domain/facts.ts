@@ -60,12 +60,3 @@ export function filterFacts(
     couponResults: facts.couponResults.filter(keep),
   };
 }
-
-/** Every event id of the facts, once. */
-export function eventIds(facts: Facts): string[] {
-  return [
-    ...new Set(
-      [...facts.orders, ...facts.stockChanges, ...facts.couponResults].map((f) => f.eventId),
-    ),
-  ];
-}

@@ -38,8 +38,9 @@ async function openTransactions(harness: Harness): Promise<number> {
   return Number(row.n);
 }
 
+/** Events counted so far (coupon results: one fact per event). */
 const processedEvents = async (harness: Harness) =>
-  Number((await harness.pool.query('SELECT COUNT(*) AS n FROM processed_events'))[0].n);
+  Number((await harness.pool.query('SELECT COUNT(*) AS n FROM coupon_result_facts'))[0].n);
 
 describe('analytics-worker processes: crashes and rebalances', () => {
   it('when the worker is SIGKILLed mid-flush and restarted, then the aggregates equal those computed from the events', async () => {

@@ -1,6 +1,7 @@
 -- The analytics database, owned by analytics-worker. Facts keep one row per order line,
 -- stock change and coupon result; aggregates are maintained in the same transaction as the
--- facts. Hours are stored as the UTC instant their local hour (ANALYTICS_TIME_ZONE) starts,
+-- facts; the facts' keys start with the event id, which is how a redelivered event is
+-- recognised (exactly once by event id). Hours are stored as the UTC instant their local hour (ANALYTICS_TIME_ZONE) starts,
 -- with the local calendar day beside them. Money is in minor units.
 
 CREATE TABLE order_line_facts (
@@ -87,15 +88,6 @@ CREATE TABLE coupon_failures (
     reason VARCHAR(32) NOT NULL,
     count INT UNSIGNED NOT NULL DEFAULT 0,
     PRIMARY KEY (coupon_id, reason)
-) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-
--- Exactly once by event id (the default): the same shape as @commerce/db's processed_events.
-CREATE TABLE processed_events (
-    consumer_group VARCHAR(100) NOT NULL,
-    event_id CHAR(36) NOT NULL,
-    processed_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
-    redeliveries INT UNSIGNED NOT NULL DEFAULT 0,
-    PRIMARY KEY (consumer_group, event_id)
 ) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 
 -- Exactly once by offsets (the measured alternative): the next offset to apply per partition.
