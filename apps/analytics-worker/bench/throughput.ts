@@ -8,7 +8,8 @@
 //              ConsumerRunner (commits every second; timed over its first PER_EVENT_SAMPLE)
 // Each consumer reads from offset 0 with the group deleted before it, and each analytics
 // variant writes into a freshly migrated database. Timed from the first record handled to
-// the last. Rounds are interleaved; the figures are medians of the rounds.
+// the last. Rounds are interleaved; events/s are medians of the rounds, ratios the median
+// of the per-round ratios.
 //   pnpm --filter @commerce/analytics-worker bench [events] [rounds]   default 30000 2
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -108,6 +109,68 @@ async function perEvent(): Promise<number> {
       PER_EVENT_SAMPLE,
     );
   } finally {
+    await deps.close();
+    await database.drop();
+  }
+}
+
+async function analytics(env: Record<string, string>): Promise<number> {
+  const database = await migratedDatabase();
+  await h.admin.deleteGroups([h.groupId]).catch(() => undefined);
+  const worker = await h.worker({ ...env, DATABASE_URL: database.url, LOG_LEVEL: 'silent' });
+  let seen = 0;
+  let first = 0;
+  const last = await new Promise<number>((resolve) =>
+    worker.runner.on('flushed', (flush) => {
+      if (seen === 0) first = performance.now() - flush.durationMs;
+      seen += flush.records;
+      if (seen >= total) resolve(performance.now());
+    }),
+  );
+  await worker.stop();
+  await database.drop();
+  return rate(seen, first, last);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const results: Record<string, number[]> = {
+  noop: [],
+  'event-id': [],
+  offsets: [],
+  'per-event': [],
+};
+try {
+  for (let round = 1; round <= rounds; round++) {
+    results.noop?.push(await noop());
+    results['event-id']?.push(await analytics({ EXACTLY_ONCE_STRATEGY: 'event-id' }));
+    results.offsets?.push(await analytics({ EXACTLY_ONCE_STRATEGY: 'offsets' }));
+    results['per-event']?.push(await perEvent());
+    console.log(
+      `round ${round}: ${Object.entries(results)
+        .map(([k, v]) => `${k} ${Math.round(v.at(-1) ?? 0)} events/s`)
+        .join(', ')}`,
+    );
+  }
+  const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)]));
+  // Ratios per round (both sides measured back to back), then their median: the machine
+  // is shared, and its load drifts between rounds more than between neighbours.
+  const ratio = (a: string, b: string) =>
+    median((results[a] ?? []).map((x, i) => x / (results[b]?.[i] ?? Number.NaN)));
+  console.log(
+    `load: ${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}; ${total} events over 3 topics × 3 partitions; ${rounds} rounds (medians)`,
+  );
+  console.log(
+    `RESULT exactly once: event-id ${Math.round(m['event-id'] ?? 0)} events/s, offsets ${Math.round(m.offsets ?? 0)} events/s (event-id ÷ offsets per round: ${ratio('event-id', 'offsets').toFixed(2)})`,
+  );
+  console.log(
+    `RESULT batched ÷ one transaction per event: ${Math.round(m['event-id'] ?? 0)} vs ${Math.round(m['per-event'] ?? 0)} events/s, ratio ${ratio('event-id', 'per-event').toFixed(1)} (target ≥ 5)`,
+  );
+  console.log(
+    `RESULT analytics-worker ÷ no-op runner: ${Math.round(m['event-id'] ?? 0)} vs ${Math.round(m.noop ?? 0)} events/s, ratio ${ratio('event-id', 'noop').toFixed(2)} (target ≥ 0.3)`,
+  );
+} finally {
     await deps.close();
     await database.drop();
   }

@@ -1,8 +1,10 @@
 -- The analytics database, owned by analytics-worker. Facts keep one row per order line,
--- stock change and coupon result; aggregates are maintained in the same transaction as the
--- facts; the facts' keys start with the event id, which is how a redelivered event is
--- recognised (exactly once by event id). Hours are stored as the UTC instant their local hour (ANALYTICS_TIME_ZONE) starts,
--- with the local calendar day beside them. Money is in minor units.
+-- stock change and coupon result; aggregates are maintained in the same transaction as
+-- the facts. The facts' keys start with the event id: that is how a redelivered event is
+-- recognised (exactly once by event id). They have no other index: the read API reads the
+-- aggregates only, and every index would cost every flush. Hours are stored as the UTC
+-- instant their local hour (ANALYTICS_TIME_ZONE) starts, with the local calendar day
+-- beside them. Money is in minor units.
 
 CREATE TABLE order_line_facts (
     event_id CHAR(36) NOT NULL,
@@ -16,8 +18,7 @@ CREATE TABLE order_line_facts (
     currency CHAR(3) NOT NULL,
     occurred_at DATETIME(3) NOT NULL,
     hour_start DATETIME NOT NULL,
-    PRIMARY KEY (event_id, line_no),
-    KEY order_line_facts_hour (hour_start, product_id)
+    PRIMARY KEY (event_id, line_no)
 ) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 
 CREATE TABLE stock_change_facts (
@@ -28,8 +29,7 @@ CREATE TABLE stock_change_facts (
     reason VARCHAR(32) NOT NULL,
     order_id VARCHAR(64) NULL,
     occurred_at DATETIME(3) NOT NULL,
-    hour_start DATETIME NOT NULL,
-    KEY stock_change_facts_product (product_id, occurred_at)
+    hour_start DATETIME NOT NULL
 ) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 
 CREATE TABLE coupon_result_facts (
@@ -40,8 +40,7 @@ CREATE TABLE coupon_result_facts (
     outcome ENUM('ISSUED', 'FAILED') NOT NULL,
     reason VARCHAR(32) NULL,
     occurred_at DATETIME(3) NOT NULL,
-    hour_start DATETIME NOT NULL,
-    KEY coupon_result_facts_coupon (coupon_id, occurred_at)
+    hour_start DATETIME NOT NULL
 ) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 
 CREATE TABLE hourly_sales (
