@@ -13,17 +13,8 @@ afterAll(() => h.close());
 
 const request = (overrides = {}) => anEvent('CouponIssueRequested', { userId: 'k', ...overrides });
 
-function publish(topic: string, events: ReturnType<typeof request>[]) {
-  return h.producer.publish(
-    events.map((payload) => ({
-      topic,
-      key: 'k',
-      type: 'CouponIssueRequested' as const,
-      payload,
-      correlationId: 'c',
-    })),
-  );
-}
+const publish = (topic: string, events: ReturnType<typeof request>[]) =>
+  h.publishRequests(topic, events);
 
 async function committed(groupId: string, topic: string) {
   const [offsets] = await h.admin.fetchOffsets({ groupId, topics: [topic] });

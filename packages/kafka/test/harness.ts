@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { EventCodec, registerAll, subjectSchemas } from '@commerce/events';
+import { EventCodec, type EventPayloads, registerAll, subjectSchemas } from '@commerce/events';
 import { stackAddresses, uniqueName } from '@commerce/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
@@ -57,6 +57,18 @@ export async function createHarness(brokers: readonly string[] = kafkaBrokers) {
       });
       runners.push(runner);
       return runner;
+    },
+    /** Publishes CouponIssueRequested events to `topic`, all with one key (one partition). */
+    publishRequests(topic: string, payloads: EventPayloads['CouponIssueRequested'][], key = 'k') {
+      return producer.publish(
+        payloads.map((payload) => ({
+          topic,
+          key,
+          type: 'CouponIssueRequested' as const,
+          payload,
+          correlationId: 'c',
+        })),
+      );
     },
     batchRunner(
       options: Omit<BatchConsumerRunnerOptions, 'kafka' | 'codec' | 'logger' | 'onFatal'> &
