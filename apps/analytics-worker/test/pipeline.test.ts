@@ -71,6 +71,12 @@ describe('analytics-worker pipeline (real Kafka, registry and MariaDB)', () => {
       { bucket: '2026-03-09', orders: 2, revenue: 5_000, buyers: 1 },
       { bucket: '2026-03-10', orders: 1, revenue: 2_000, buyers: 1 },
     ]);
+    expect((await worker.app.inject({ url: '/readyz' })).statusCode).toBe(200);
+    const metrics = (await worker.app.inject({ url: '/metrics' })).body;
+    expect(metrics).toMatch(/consumer_batch_records_count\{[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/consumer_flush_duration_seconds_count\{[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/consumer_messages_total\{[^}]*outcome="processed"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/consumer_lag_messages\{[^}]*\} 0/);
   });
 
   it('when poison and invalid records arrive, then they go to the dead-letter topic with their coordinates, the rest is counted and the lag returns to 0', async () => {
