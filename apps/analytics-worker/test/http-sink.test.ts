@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mixedEvents } from './support/events.ts';
+import { expectedAggregates } from './support/expected.ts';
 import { createHarness, type Harness } from './support/harness.ts';
 
 /** A real analytics platform stand-in on 127.0.0.1: answers 503 while `down`, else 200 once per key. */
@@ -79,5 +80,23 @@ describe('the HTTP sink', () => {
     expect(new Set(received).size).toBe(received.length);
     expect(new Set(received)).toEqual(new Set(events.map((e) => e.payload.eventId)));
     for (const { key } of receiver.state.accepted) expect(key).toMatch(/^.+:[0-2]:\d+-\d+$/);
+  });
+
+  it('when the platform is down while the database sink is on too, then the batches retried for the platform count once in the database', async () => {
+    receiver = await startReceiver();
+    h = await createHarness({ SINK_HTTP_URL: receiver.url, BATCH_MAX_RECORDS: '50' });
+    const events = mixedEvents(200, 9);
+    await h.publish(events);
+    const worker = await h.worker();
+    let pauses = 0;
+    worker.runner.on('paused', () => pauses++);
+    await expect.poll(() => pauses, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+    // The database took the batches already; the platform has not.
+    expect((await h.aggregates()).facts.couponResults).toBeGreaterThan(0);
+
+    receiver.state.down = false;
+    await expect.poll(() => h?.lag(), { timeout: 30_000, interval: 200 }).toBe(0);
+    expect(await h.aggregates()).toEqual(expectedAggregates(events));
+    expect(new Set(receiver.state.accepted.flatMap((a) => a.eventIds)).size).toBe(events.length);
   });
 });
