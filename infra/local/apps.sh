@@ -18,6 +18,7 @@ APPS=(
   "coupon-worker|3101|coupon|packages/coupon-db/prisma/migrations"
   "order-api|3002|orders|apps/order-api/prisma/migrations"
   "ranking-worker|3102|orders|"
+  "analytics-worker|3103|analytics|apps/analytics-worker/prisma/migrations"
 )
 
 migrate() {

@@ -1,5 +1,6 @@
 export type { Kafka } from 'kafkajs';
 export * from './backoff.ts';
+export * from './batch-consumer-runner.ts';
 export * from './client.ts';
 export * from './consumer-runner.ts';
 export * from './create-topics.ts';

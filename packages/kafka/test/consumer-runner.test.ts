@@ -53,15 +53,7 @@ describe('ConsumerRunner against the broker', () => {
       await h.codec.encode('OrderCompleted', anEvent('OrderCompleted')), // valid Avro, not for this group
       await h.codec.encode('CouponIssueRequested', request({ sequence: 0 })), // valid Avro, invalid event
     ]);
-    await h.producer.publish(
-      good.map((payload) => ({
-        topic,
-        key: 'same-key',
-        type: 'CouponIssueRequested' as const,
-        payload,
-        correlationId: 'c',
-      })),
-    );
+    await h.publishRequests(topic, good, 'same-key');
 
     expect((await deadLettered).map((d) => d.errorCode)).toEqual([
       'WRONG_MAGIC_BYTE',
@@ -112,9 +104,7 @@ describe('ConsumerRunner against the broker', () => {
     const processed = collect(runner, 'processed', 1);
     await runner.start();
 
-    await h.producer.publish([
-      { topic, key: 'k', type: 'CouponIssueRequested', payload: request(), correlationId: 'c' },
-    ]);
+    await h.publishRequests(topic, [request()]);
 
     expect((await retried).map((r) => r.attempt)).toEqual([1, 2]);
     await processed;
@@ -143,15 +133,7 @@ describe('ConsumerRunner against the broker', () => {
     await runner.start();
     const events = [request(), request()];
 
-    await h.producer.publish(
-      events.map((payload) => ({
-        topic,
-        key: 'k',
-        type: 'CouponIssueRequested' as const,
-        payload,
-        correlationId: 'c',
-      })),
-    );
+    await h.publishRequests(topic, events, 'k');
 
     expect((await paused)[0]).toMatchObject({ offset: '0', resumeInMs: expect.any(Number) });
     await processed;
@@ -177,15 +159,7 @@ describe('ConsumerRunner against the broker', () => {
     const processed = collect(runner, 'processed', 1);
     await runner.start();
 
-    await h.producer.publish(
-      [request(), request({ couponId: 'bug' }), request()].map((payload) => ({
-        topic,
-        key: 'k',
-        type: 'CouponIssueRequested' as const,
-        payload,
-        correlationId: 'c',
-      })),
-    );
+    await h.publishRequests(topic, [request(), request({ couponId: 'bug' }), request()], 'k');
 
     await processed;
     expect((await fatalEvent)[0]).toBeInstanceOf(TypeError);
@@ -203,15 +177,7 @@ describe('ConsumerRunner against the broker', () => {
     const groupId = `${topic}-g`;
     const total = 300;
     const events = Array.from({ length: total }, () => request());
-    await h.producer.publish(
-      events.map((payload) => ({
-        topic,
-        key: 'k',
-        type: 'CouponIssueRequested' as const,
-        payload,
-        correlationId: 'c',
-      })),
-    );
+    await h.publishRequests(topic, events, 'k');
     const slowHandler = (seen: string[]) => ({
       CouponIssueRequested: async (event: { requestId: string }) => {
         await new Promise((r) => setTimeout(r, 2));

@@ -1,9 +1,13 @@
 import { once } from 'node:events';
-import { EventCodec, registerAll, subjectSchemas } from '@commerce/events';
+import { EventCodec, type EventPayloads, registerAll, subjectSchemas } from '@commerce/events';
 import { stackAddresses, uniqueName } from '@commerce/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import { pino } from 'pino';
+import {
+  BatchConsumerRunner,
+  type BatchConsumerRunnerOptions,
+} from '../src/batch-consumer-runner.ts';
 import { createKafkaClient } from '../src/client.ts';
 import {
   ConsumerRunner,
@@ -26,7 +30,7 @@ export async function createHarness(brokers: readonly string[] = kafkaBrokers) {
   const codec = new EventCodec(new SchemaRegistry({ host: schemaRegistryUrl }));
   const producer = new EventProducer({ kafka, codec, service: 'test' });
   await producer.connect();
-  const runners: ConsumerRunner[] = [];
+  const runners: { stop(): Promise<void> }[] = [];
   const topics: string[] = [];
 
   return {
@@ -45,6 +49,32 @@ export async function createHarness(brokers: readonly string[] = kafkaBrokers) {
         Partial<ConsumerRunnerOptions>,
     ) {
       const runner = new ConsumerRunner({
+        kafka,
+        codec,
+        logger,
+        onFatal: () => undefined,
+        ...options,
+      });
+      runners.push(runner);
+      return runner;
+    },
+    /** Publishes CouponIssueRequested events to `topic`, all with one key (one partition). */
+    publishRequests(topic: string, payloads: EventPayloads['CouponIssueRequested'][], key = 'k') {
+      return producer.publish(
+        payloads.map((payload) => ({
+          topic,
+          key,
+          type: 'CouponIssueRequested' as const,
+          payload,
+          correlationId: 'c',
+        })),
+      );
+    },
+    batchRunner(
+      options: Omit<BatchConsumerRunnerOptions, 'kafka' | 'codec' | 'logger' | 'onFatal'> &
+        Partial<BatchConsumerRunnerOptions>,
+    ) {
+      const runner = new BatchConsumerRunner({
         kafka,
         codec,
         logger,
@@ -97,7 +127,7 @@ export type Harness = Awaited<ReturnType<typeof createHarness>>;
 
 /** Resolves once the runner has emitted `event` `count` times (matching `filter`), with the payloads. */
 export function collect<E extends keyof ConsumerRunnerEvents>(
-  runner: ConsumerRunner,
+  runner: ConsumerRunner | BatchConsumerRunner,
   event: E,
   count: number,
   filter: (...args: ConsumerRunnerEvents[E]) => boolean = () => true,

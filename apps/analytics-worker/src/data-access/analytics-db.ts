@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+import { parseDatabaseUrl } from '@commerce/db';
+import { createPool, type Pool, type PoolConnection } from 'mariadb';
+
+/** The folder of the analytics database's SQL migrations, for the migration step. */
+export const analyticsMigrationsDir = join(import.meta.dirname, '..', '..', 'prisma', 'migrations');
+
+/**
+ * The mariadb driver pool of the analytics database: times in UTC (as Prisma reads them),
+ * counts and sums as plain numbers (minor-unit totals stay far below 2^53).
+ */
+export function createAnalyticsPool(databaseUrl: string, connectionLimit: number): Pool {
+  return createPool({
+    ...parseDatabaseUrl(databaseUrl),
+    connectionLimit,
+    timezone: 'Z',
+    bigIntAsNumber: true,
+    decimalAsNumber: true,
+  });
+}
+
+/** Runs `work` in one READ COMMITTED transaction (no gap locks between concurrent flushes). */
+export async function inTransaction<T>(
+  pool: Pool,
+  work: (conn: PoolConnection) => Promise<T>,
+): Promise<T> {
+  const conn = await pool.getConnection();
+  try {
+    await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
+    await conn.beginTransaction();
+    const result = await work(conn);
+    await conn.commit();
+    return result;
+  } catch (err) {
+    await conn.rollback().catch(() => undefined);
+    throw err;
+  } finally {
+    conn.release();
+  }
+}
+
+/** One multi-row INSERT: `${head} VALUES (?, …), (?, …) ${tail}`; nothing when there are no rows. */
+export async function insertRows(
+  conn: PoolConnection,
+  head: string,
+  rows: readonly unknown[][],
+  tail = '',
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const tuple = `(${rows[0]?.map(() => '?').join(', ')})`;
+  const sql = `${head} VALUES ${rows.map(() => tuple).join(', ')} ${tail}`;
+  const result = await conn.query(sql, rows.flat());
+  return Number(result.affectedRows);
+}
