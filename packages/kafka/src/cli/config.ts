@@ -6,7 +6,9 @@ const schema = z.object({
   KAFKA_BROKERS: commonEnv.KAFKA_BROKERS.prefault('127.0.0.1:9092'),
   /** Copies of each partition: 1 on the one-broker local stack, 3 in the container stack. */
   TOPIC_REPLICATION_FACTOR: z.coerce
-    .number({ error: 'TOPIC_REPLICATION_FACTOR must be a number, e.g. 1 locally or 3 in containers' })
+    .number({
+      error: 'TOPIC_REPLICATION_FACTOR must be a number, e.g. 1 locally or 3 in containers',
+    })
     .int()
     .min(1, 'TOPIC_REPLICATION_FACTOR must be at least 1')
     .default(1),
