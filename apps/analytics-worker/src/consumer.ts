@@ -1,4 +1,4 @@
-import { consumerGroups } from '@commerce/events';
+import { consumerGroups, groupNames } from '@commerce/events';
 import { BatchConsumerRunner } from '@commerce/kafka';
 import type { Deps } from './deps.ts';
 import {
@@ -9,18 +9,14 @@ import {
 
 /** The analytics-worker group on its three topics, in batch mode (names prefixed per deployment). */
 export function createConsumer(deps: Deps, onFatal: (err: Error) => void): BatchConsumerRunner {
-  const group = consumerGroups.analyticsWorker;
   const { config } = deps;
-  const prefix = config.KAFKA_NAME_PREFIX;
-  const groupId = prefix + group.groupId;
+  const names = groupNames(consumerGroups.analyticsWorker, config.KAFKA_NAME_PREFIX);
   return new BatchConsumerRunner({
     kafka: deps.kafka,
     codec: deps.codec,
     logger: deps.logger,
     metrics: deps.metrics,
-    groupId,
-    topics: group.topics.map((topic) => prefix + topic),
-    deadLetterTopic: prefix + group.deadLetterTopic,
+    ...names,
     partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
     sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
     pause: { initialDelayMs: config.CONSUMER_PAUSE_MS },
@@ -33,7 +29,7 @@ export function createConsumer(deps: Deps, onFatal: (err: Error) => void): Batch
     handleBatch: analyticsBatchHandler({
       sinks: deps.sinks,
       timeZone: config.ANALYTICS_TIME_ZONE,
-      consumerGroup: groupId,
+      consumerGroup: names.groupId,
     }),
   });
 }

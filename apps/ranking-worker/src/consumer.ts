@@ -1,12 +1,10 @@
-import { consumerGroups } from '@commerce/events';
+import { consumerGroups, groupNames } from '@commerce/events';
 import { ConsumerRunner } from '@commerce/kafka';
 import type { Deps } from './deps.ts';
 import { orderCompletedHandler } from './handlers/order-completed.handler.ts';
 
 /** The ranking-worker group on order-completed (names prefixed per deployment). */
 export function createConsumer(deps: Deps, onFatal: (err: Error) => void): ConsumerRunner {
-  const group = consumerGroups.rankingWorker;
-  const prefix = deps.config.KAFKA_NAME_PREFIX;
   const handle = orderCompletedHandler({
     ranking: deps.ranking,
     timeZone: deps.config.RANKING_TIME_ZONE,
@@ -18,9 +16,7 @@ export function createConsumer(deps: Deps, onFatal: (err: Error) => void): Consu
     codec: deps.codec,
     logger: deps.logger,
     metrics: deps.metrics,
-    groupId: prefix + group.groupId,
-    topics: group.topics.map((topic) => prefix + topic),
-    deadLetterTopic: prefix + group.deadLetterTopic,
+    ...groupNames(consumerGroups.rankingWorker, deps.config.KAFKA_NAME_PREFIX),
     partitionsConsumedConcurrently: deps.config.CONSUMER_CONCURRENCY,
     onFatal,
     handlers: {

@@ -85,3 +85,18 @@ export function allTopicSpecs(): { name: string; partitions: number }[] {
     })),
   ];
 }
+
+/**
+ * A group's names in one deployment: every topic and the group id carry the deployment's
+ * name prefix (empty in production; tests and shared environments get their own).
+ */
+export function groupNames(
+  spec: ConsumerGroupSpec,
+  prefix = '',
+): { groupId: string; topics: string[]; deadLetterTopic: string } {
+  return {
+    groupId: prefix + spec.groupId,
+    topics: spec.topics.map((topic) => prefix + topic),
+    deadLetterTopic: prefix + spec.deadLetterTopic,
+  };
+}
