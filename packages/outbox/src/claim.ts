@@ -38,9 +38,12 @@ export async function claimRows(
   limit: number,
   leaseMs: number,
 ): Promise<{ claimed: number; rows: OutboxRow[] }> {
-  await conn.query('SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED');
-  await conn.beginTransaction();
-  const claimed: OutboxRow[] = await conn.query(CLAIM, [limit]);
+  // Sent back to back (the driver pipelines them): three statements, one round trip.
+  const [, , claimed]: [unknown, unknown, OutboxRow[]] = await Promise.all([
+    conn.query('SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED'),
+    conn.beginTransaction(),
+    conn.query(CLAIM, [limit]),
+  ]);
   if (claimed.length === 0) return { claimed: 0, rows: [] };
   const fenceRows: { message_key: string; fence: bigint }[] = await conn.query(FENCES, [
     [...new Set(claimed.map((row) => row.message_key))],
