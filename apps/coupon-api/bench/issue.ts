@@ -8,16 +8,18 @@
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import {
+  cpuMs,
   freePort,
+  median,
   type ServiceProcess,
   stackAddresses,
   startServiceProcess,
 } from '@commerce/testing';
 import { Redis } from 'ioredis';
 import { startCouponSystem } from '../test/e2e/system.ts';
-import { describe, issueLoad, type LoadResult, median } from './load.ts';
+import { describe, issueLoad, type LoadResult } from './load.ts';
 import { pacedIssueLoad } from './paced.ts';
-import { childPid, cpuMs } from './proc.ts';
+import { childPid } from './proc.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);

@@ -46,14 +46,6 @@ export async function issueLoad(
   };
 }
 
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
 export function describe(name: string, r: LoadResult): string {
   const rps = Math.round(r.reqPerSec).toLocaleString('en-US').padStart(6);
   return (

@@ -7,10 +7,9 @@
 // are left out (printed apart). Usage (stack up):
 //   pnpm --filter @commerce/coupon-worker bench          BENCH_DRAIN_REQUESTS (default 3000)
 import { loadavg } from 'node:os';
-import { stackAddresses } from '@commerce/testing';
+import { cpuMs, inParallel, median, stackAddresses, waitFor } from '@commerce/testing';
 import { Redis } from 'ioredis';
 import { startDrainSystem } from './system.ts';
-import { cpuMs, inParallel, median, waitFor } from './tools.ts';
 
 const REQUESTS = Number(process.env.BENCH_DRAIN_REQUESTS ?? 3_000);
 const PLAN = [1, 3, 1, 3, 1, 3];
@@ -77,11 +76,11 @@ async function drain(concurrency: number): Promise<Drain> {
   const spawned = performance.now();
   const worker = await system.startWorker(concurrency);
   try {
-    const cpuAtStart = cpuMs(worker.child.pid);
+    const cpuAtStart = cpuMs(worker.child.pid as number);
     const pending = `SELECT COUNT(*) AS n FROM coupon_requests WHERE coupon_id = ? AND status = 'PENDING'`;
     await waitFor('all decided', 600_000, async () => (await count(pending, couponId)) === 0, 50);
     const wallSec = (performance.now() - spawned) / 1000;
-    const cpu = cpuMs(worker.child.pid) - cpuAtStart;
+    const cpu = cpuMs(worker.child.pid as number) - cpuAtStart;
     const lockMs = (await rowLockMs()) - lockAtStart;
     const [span] = await system.prisma.$queryRaw<{ us: bigint; issued: bigint }[]>`
       SELECT TIMESTAMPDIFF(MICROSECOND, MIN(completed_at), MAX(completed_at)) AS us,

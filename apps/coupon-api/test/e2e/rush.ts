@@ -1,5 +1,6 @@
+import { inParallel } from '@commerce/testing';
 import { expect } from 'vitest';
-import { type CouponSystem, inParallel } from './system.ts';
+import type { CouponSystem } from './system.ts';
 
 export interface RushResult {
   userId: string;

@@ -134,17 +134,3 @@ export async function startCouponSystem(options: { workers: number; apis?: numbe
 }
 
 export type CouponSystem = Awaited<ReturnType<typeof startCouponSystem>>;
-
-/** Runs `tasks` with at most `limit` in flight. */
-export async function inParallel<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await (tasks[i] as () => Promise<T>)();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, lane));
-  return results;
-}
