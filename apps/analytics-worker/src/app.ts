@@ -1,11 +1,11 @@
-import { createHttpShell, type HttpApp } from '@commerce/service';
+import { createHttpShell, type HttpApp, requireOperatorKey } from '@commerce/service';
 import type { Deps } from './deps.ts';
 import { analyticsErrorStatus } from './domain/errors.ts';
 import { registerCouponRoutes } from './routes/coupons.routes.ts';
 import { registerProductRoutes } from './routes/products.routes.ts';
 import { registerSalesRoutes } from './routes/sales.routes.ts';
 
-/** The worker's HTTP: /healthz, /readyz (database, Kafka), /metrics and the read API; not listening. */
+/** The worker's HTTP: /healthz, /readyz (database, Kafka), /metrics and the operators' read API; not listening. */
 export async function buildApp(deps: Deps): Promise<HttpApp> {
   const app = await createHttpShell({
     service: 'analytics-worker',
@@ -17,8 +17,12 @@ export async function buildApp(deps: Deps): Promise<HttpApp> {
       kafka: deps.kafkaReady,
     },
   });
-  registerSalesRoutes(app, deps);
-  registerProductRoutes(app, deps);
-  registerCouponRoutes(app, deps);
+  // The reports are for operators: one key check, before validation, on every read route.
+  await app.register(async (reports: HttpApp) => {
+    reports.addHook('onRequest', requireOperatorKey(deps.config.OPERATOR_API_KEY));
+    registerSalesRoutes(reports, deps);
+    registerProductRoutes(reports, deps);
+    registerCouponRoutes(reports, deps);
+  });
   return app;
 }

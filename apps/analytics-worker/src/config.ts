@@ -1,4 +1,10 @@
-import { booleanFromEnv, commonEnv, databaseUrl, loadConfig } from '@commerce/service';
+import {
+  booleanFromEnv,
+  commonEnv,
+  databaseUrl,
+  loadConfig,
+  operatorApiKey,
+} from '@commerce/service';
 import { z } from 'zod';
 import { hourBucket } from './domain/hours.ts';
 
@@ -15,6 +21,8 @@ const schema = z
     ...commonEnv,
     /** /healthz, /readyz, /metrics and the read API (/analytics/...). */
     PORT: commonEnv.PORT.default(3103),
+    /** The read API answers operators only: sales figures are not public. */
+    OPERATOR_API_KEY: operatorApiKey,
     /** The analytics database (its own: mysql://user:pass@host:3306/analytics). */
     DATABASE_URL: databaseUrl,
     /** Connections to it: one per partition flushing at once, plus the read API. */

@@ -25,7 +25,7 @@ export function registerCouponRoutes(app: HttpApp, deps: Pick<Deps, 'reports'>):
             soldOutAt: z.date().nullable(),
             timeToSoldOutMs: z.number().int().nullable(),
           }),
-          ...errorResponses(400, 404),
+          ...errorResponses(400, 401, 404),
         },
       },
     },
