@@ -1,3 +1,5 @@
+import { consumerGroups, groupNames } from '@commerce/events';
+import { registerDeadLetterRoutes } from '@commerce/kafka';
 import { createHttpShell, type HttpApp, requireOperatorKey } from '@commerce/service';
 import type { Deps } from './deps.ts';
 import { analyticsErrorStatus } from './domain/errors.ts';
@@ -23,6 +25,13 @@ export async function buildApp(deps: Deps): Promise<HttpApp> {
     registerSalesRoutes(reports, deps);
     registerProductRoutes(reports, deps);
     registerCouponRoutes(reports, deps);
+  });
+  registerDeadLetterRoutes(app, {
+    kafka: deps.kafka,
+    codec: deps.codec,
+    topic: groupNames(consumerGroups.analyticsWorker, deps.config.KAFKA_NAME_PREFIX)
+      .deadLetterTopic,
+    operatorKey: deps.config.OPERATOR_API_KEY,
   });
   return app;
 }

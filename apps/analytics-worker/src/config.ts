@@ -2,6 +2,7 @@ import {
   booleanFromEnv,
   commonEnv,
   databaseUrl,
+  kafkaNamePrefix,
   loadConfig,
   operatorApiKey,
 } from '@commerce/service';
@@ -63,7 +64,7 @@ const schema = z
      * Prefix of the consumed topics, the dead-letter topic and the consumer group (empty in
      * production). Tests and shared environments set it to get their own; topics must exist.
      */
-    KAFKA_NAME_PREFIX: z.string().max(100).default(''),
+    KAFKA_NAME_PREFIX: kafkaNamePrefix,
     /**
      * Test only: exit with code 137 right after the first flush's transaction commits, before
      * its offsets are committed to Kafka, as a crash in that window would. Never in production.

@@ -170,13 +170,15 @@ describe('the analytics read API', () => {
     },
   );
 
-  it('when the OpenAPI document is read, then it lists the three reports', async () => {
+  it('when the OpenAPI document is read, then it lists the three reports and the dead-letter tool', async () => {
     const doc = (await read({ url: '/openapi.json' })).json();
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([
         '/analytics/sales',
         '/analytics/products/top',
         '/analytics/coupons/{couponId}',
+        '/ops/dead-letters',
+        '/ops/dead-letters/replay',
       ]),
     );
   });

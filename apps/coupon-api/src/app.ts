@@ -1,4 +1,5 @@
-import { brokersReachable } from '@commerce/kafka';
+import { consumerGroups } from '@commerce/events';
+import { brokersReachable, registerDeadLetterRoutes } from '@commerce/kafka';
 import { createHttpShell, type HttpApp } from '@commerce/service';
 import type { Deps } from './deps.ts';
 import { statusByCode } from './domain/errors.ts';
@@ -26,5 +27,11 @@ export async function buildApp(deps: Deps): Promise<HttpApp> {
   registerCouponRoutes(app, deps);
   registerRequestRoutes(app, deps);
   registerUserRoutes(app, deps);
+  registerDeadLetterRoutes(app, {
+    kafka: deps.kafka,
+    codec: deps.codec,
+    topic: consumerGroups.couponApi.deadLetterTopic,
+    operatorKey: deps.config.OPERATOR_API_KEY,
+  });
   return app;
 }

@@ -255,6 +255,10 @@ describe('the rest of the API', () => {
       '/coupons/issue',
       '/coupons/requests/{requestId}',
       '/coupons/{couponId}',
+      '/ops/dead-letters',
+      '/ops/dead-letters/purge',
+      '/ops/dead-letters/replay',
+      '/ops/dead-letters/{partition}/{offset}',
       '/users/{userId}/coupon-events',
       '/users/{userId}/coupons',
     ]);

@@ -1,8 +1,9 @@
-import { brokersReachable } from '@commerce/kafka';
+import { consumerGroups } from '@commerce/events';
+import { brokersReachable, registerDeadLetterRoutes } from '@commerce/kafka';
 import { createHttpShell } from '@commerce/service';
 import type { Deps } from './deps.ts';
 
-/** The worker's own HTTP: /healthz, /readyz (database, Redis, Kafka) and /metrics. */
+/** The worker's own HTTP: /healthz, /readyz (database, Redis, Kafka), /metrics and its dead letters. */
 export async function buildOpsApp(deps: Deps) {
   const kafka = brokersReachable(deps.kafka);
   const app = await createHttpShell({
@@ -16,5 +17,12 @@ export async function buildOpsApp(deps: Deps) {
     },
   });
   app.addHook('onClose', kafka.close);
+  if (deps.config.OPERATOR_API_KEY)
+    registerDeadLetterRoutes(app, {
+      kafka: deps.kafka,
+      codec: deps.codec,
+      topic: consumerGroups.couponWorker.deadLetterTopic,
+      operatorKey: deps.config.OPERATOR_API_KEY,
+    });
   return app;
 }

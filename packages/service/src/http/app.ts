@@ -52,7 +52,11 @@ export async function createHttpShell(options: HttpShellOptions) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // Codes the shell itself raises (operator routes) keep their status whatever the service maps.
-  installErrorHandling(app, { ...options.statusByCode, OPERATOR_KEY_REQUIRED: 401 });
+  installErrorHandling(app, {
+    ...options.statusByCode,
+    OPERATOR_KEY_REQUIRED: 401,
+    DEAD_LETTER_NOT_FOUND: 404,
+  });
 
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
