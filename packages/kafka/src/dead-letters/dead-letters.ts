@@ -108,6 +108,14 @@ export async function readDeadLetters(
   );
 }
 
+/** How many dead letters the topic keeps, over all its partitions. */
+export async function countDeadLetters(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  return offsets.reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0);
+}
+
 export type DecodedDeadLetter =
   | { decoded: true; event: DecodedEvent }
   | { decoded: false; reason: string; valueBase64: string | null };

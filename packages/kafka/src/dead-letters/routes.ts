@@ -3,6 +3,7 @@ import { DomainError, errorResponses, type HttpApp, requireOperatorKey } from '@
 import type { Kafka } from 'kafkajs';
 import { z } from 'zod';
 import {
+  countDeadLetters,
   type DeadLetter,
   decodeDeadLetter,
   purgeDeadLetters,
@@ -59,13 +60,19 @@ export function registerDeadLetterRoutes(app: HttpApp, deps: DeadLetterRoutesDep
             limit: z.coerce.number().int().min(1).max(1_000).default(100),
           }),
           response: {
-            200: z.object({ topic: z.string(), items: z.array(deadLetter) }),
+            200: z.object({
+              topic: z.string(),
+              /** Dead letters kept in the topic, all partitions (the list may show fewer). */
+              total: z.number().int(),
+              items: z.array(deadLetter),
+            }),
             ...errorResponses(400, 401),
           },
         },
       },
       async (request) => ({
         topic,
+        total: await countDeadLetters(kafka, topic),
         items: (await readDeadLetters(kafka, topic, request.query)).map(summary),
       }),
     );
