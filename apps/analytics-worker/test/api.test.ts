@@ -104,6 +104,10 @@ describe('the analytics read API', () => {
       failedByReason: { OUT_OF_STOCK: 1 },
       timeToSoldOutMs: 1_500,
     });
+    const recent = await read({ url: '/analytics/coupons?limit=5' });
+    expect(recent.json().items).toEqual([
+      expect.objectContaining({ couponId: 'c1', requested: 2, issued: 1, failed: 1 }),
+    ]);
     const missing = await read({ url: '/analytics/coupons/nope' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('COUPON_NOT_FOUND');
