@@ -1,4 +1,10 @@
-import { booleanFromEnv, commonEnv, databaseUrl, loadConfig } from '@commerce/service';
+import {
+  booleanFromEnv,
+  commonEnv,
+  databaseUrl,
+  loadConfig,
+  trustedProxies,
+} from '@commerce/service';
 import { z } from 'zod';
 import { hourBucket } from './domain/hours.ts';
 
@@ -15,6 +21,8 @@ const schema = z
     ...commonEnv,
     /** /healthz, /readyz, /metrics and the read API (/analytics/...). */
     PORT: commonEnv.PORT.default(3103),
+    /** The gateway's address: its X-Forwarded-* headers are believed, nobody else's. */
+    TRUSTED_PROXIES: trustedProxies,
     /** The analytics database (its own: mysql://user:pass@host:3306/analytics). */
     DATABASE_URL: databaseUrl,
     /** Connections to it: one per partition flushing at once, plus the read API. */
