@@ -9,7 +9,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib/common.sh"
 
 : "${OPERATOR_API_KEY:=local-operator-key-change-me}"
-export OPERATOR_API_KEY PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$(type -P true)}"
+# The local gateway (stack.sh) reaches the services from loopback: believe its X-Forwarded-*.
+: "${TRUSTED_PROXIES:=127.0.0.1}"
+export OPERATOR_API_KEY TRUSTED_PROXIES PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$(type -P true)}"
 database_url() { echo "mysql://$MYSQL_USER:$MYSQL_PASSWORD@$MYSQL_HOST:$MYSQL_PORT/$1"; }
 
 # name | port | database | migrations folder

@@ -13,6 +13,7 @@ export async function buildApp(deps: Deps): Promise<HttpApp> {
     service: 'analytics-worker',
     logger: deps.logger,
     metrics: deps.metrics,
+    trustedProxies: deps.config.TRUSTED_PROXIES,
     statusByCode: analyticsErrorStatus,
     readiness: {
       database: () => deps.pool.query('SELECT 1'),

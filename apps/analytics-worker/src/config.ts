@@ -5,6 +5,7 @@ import {
   kafkaNamePrefix,
   loadConfig,
   operatorApiKey,
+  trustedProxies,
 } from '@commerce/service';
 import { z } from 'zod';
 import { hourBucket } from './domain/hours.ts';
@@ -24,6 +25,8 @@ const schema = z
     PORT: commonEnv.PORT.default(3103),
     /** The read API answers operators only: sales figures are not public. */
     OPERATOR_API_KEY: operatorApiKey,
+    /** The gateway's address: its X-Forwarded-* headers are believed, nobody else's. */
+    TRUSTED_PROXIES: trustedProxies,
     /** The analytics database (its own: mysql://user:pass@host:3306/analytics). */
     DATABASE_URL: databaseUrl,
     /** Connections to it: one per partition flushing at once, plus the read API. */

@@ -14,6 +14,7 @@ export async function buildApp(deps: Deps): Promise<HttpApp> {
     service: 'coupon-api',
     logger: deps.logger,
     metrics: deps.metrics,
+    trustedProxies: deps.config.TRUSTED_PROXIES,
     statusByCode,
     // 503 while a dependency is down, so the gateway stops sending rushes here. Requests
     // already accepted are safe either way: they wait in the outbox.

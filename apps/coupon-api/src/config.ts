@@ -1,9 +1,18 @@
-import { commonEnv, databaseUrl, loadConfig, operatorApiKey, redisUrl } from '@commerce/service';
+import {
+  commonEnv,
+  databaseUrl,
+  loadConfig,
+  operatorApiKey,
+  redisUrl,
+  trustedProxies,
+} from '@commerce/service';
 import { z } from 'zod';
 
 const schema = z.object({
   ...commonEnv,
   PORT: commonEnv.PORT.default(3001),
+  /** The gateway's address: its X-Forwarded-* headers are believed, nobody else's. */
+  TRUSTED_PROXIES: trustedProxies,
   /** The coupon database (shared with coupon-worker). */
   DATABASE_URL: databaseUrl,
   /** Redis: admission (queue order, duplicates, remaining), the result broadcast between instances. */

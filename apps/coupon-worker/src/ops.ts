@@ -1,10 +1,10 @@
 import { consumerGroups } from '@commerce/events';
 import { brokersReachable, registerDeadLetterRoutes } from '@commerce/kafka';
-import { createHttpShell } from '@commerce/service';
+import { createHttpShell, type HttpApp } from '@commerce/service';
 import type { Deps } from './deps.ts';
 
 /** The worker's own HTTP: /healthz, /readyz (database, Redis, Kafka), /metrics and its dead letters. */
-export async function buildOpsApp(deps: Deps) {
+export async function buildOpsApp(deps: Deps): Promise<HttpApp> {
   const kafka = brokersReachable(deps.kafka);
   const app = await createHttpShell({
     service: 'coupon-worker',
