@@ -7,10 +7,13 @@ import type { OutboxRow } from './table.ts';
 // relays' rows are skipped, not waited for. The set of such keys is read once per claim, a
 // short range of outbox_events_waiting, however long the keys' backlogs are. A key waits
 // for a row that is not due even if that row is later than a due one (the later row failed
-// before the earlier one committed): it delays, it never reorders.
-const CLAIM = `SELECT o.id, o.event_id, o.event_type, o.topic, o.message_key, o.payload,
+// before the earlier one committed): it delays, it never reorders. The scan goes through
+// outbox_events_pending (unpublished rows in id order): left to itself the optimizer walks
+// the primary key from the oldest row, through every published row kept for the retention
+// (750 ms instead of 25 ms with 200,000 kept rows).
+export const CLAIM = `SELECT o.id, o.event_id, o.event_type, o.topic, o.message_key, o.payload,
        o.correlation_id, o.traceparent, o.attempts
-  FROM outbox_events o
+  FROM outbox_events o FORCE INDEX (outbox_events_pending)
  WHERE o.published_at IS NULL AND o.next_attempt_at <= NOW(3)
    AND o.message_key NOT IN (
      SELECT w.message_key FROM outbox_events w
@@ -20,7 +23,7 @@ const CLAIM = `SELECT o.id, o.event_id, o.event_type, o.topic, o.message_key, o.
 // Per claimed key, its earliest unpublished row that the claim skipped because it is
 // locked: a row another transaction is still writing, or one another relay claimed a moment
 // ago and has not leased yet. Read uncommitted, so rows not yet committed count.
-const FENCES = `SELECT message_key, MIN(id) AS fence FROM outbox_events
+export const FENCES = `SELECT message_key, MIN(id) AS fence FROM outbox_events
  WHERE message_key IN (?) AND published_at IS NULL AND id < ? AND id NOT IN (?)
  GROUP BY message_key`;
 

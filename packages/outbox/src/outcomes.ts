@@ -58,6 +58,21 @@ export async function recordInFlight(conn: PoolConnection, ids: readonly bigint[
   await conn.query('UPDATE outbox_events SET last_error = ? WHERE id IN (?)', [note, ids]);
 }
 
+/**
+ * Keys this round claimed but did not send, because an earlier send to their topic is still
+ * in flight: they wait `delayMs` (and free the claim for other keys meanwhile).
+ */
+export async function deferHeld(conn: PoolConnection, ids: readonly bigint[], delayMs: number) {
+  if (ids.length === 0) return;
+  await conn.query(
+    `UPDATE outbox_events
+        SET next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND,
+            last_error = 'waits for an earlier send to its topic that Kafka has not answered yet'
+      WHERE id IN (?)`,
+    [delayMs * 1_000, ids],
+  );
+}
+
 export function errorText(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).slice(0, 2_000);
 }

@@ -4,9 +4,16 @@ import type { BackoffPolicy, EventProducer } from '@commerce/kafka';
 import type { Pool, PoolConnection } from 'mariadb';
 import type { Logger } from 'pino';
 import { claimRows } from './claim.ts';
-import { markPublished, recordFailures, recordInFlight, type SendOutcome } from './outcomes.ts';
+import { LateSends } from './late-sends.ts';
+import {
+  deferHeld,
+  markPublished,
+  recordFailures,
+  recordInFlight,
+  type SendOutcome,
+} from './outcomes.ts';
 import { defaultPurge, type PurgeOptions, purgeExpired, purgePublished } from './purge.ts';
-import { byTopics, type Pending, prepare, sendGroup } from './send.ts';
+import { byTopics, headsOf, prepare, sendWithin, topicsOf } from './send.ts';
 import type { OutboxRow } from './table.ts';
 
 export interface OutboxRelayOptions {
@@ -63,7 +70,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
   private purgeTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private purging: Promise<void> | undefined;
-  private readonly late = new Set<Promise<void>>();
+  private readonly late = new LateSends();
   private wanted = false;
   private stopped = true;
 
@@ -102,7 +109,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     clearTimeout(this.timer);
     clearTimeout(this.purgeTimer);
     await Promise.all([this.running, this.purging]);
-    await Promise.race([Promise.allSettled(this.late), sleep(this.options.maxRoundWaitMs)]);
+    await Promise.race([this.late.settled(), sleep(this.options.maxRoundWaitMs)]);
   }
 
   private async loop(): Promise<void> {
@@ -110,10 +117,10 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     while (this.wanted && !this.stopped) {
       this.wanted = false;
       try {
-        // Only progress can make more rows claimable at once: a full claim that published
+        // Only progress can make more rows claimable at once: a claim that published
         // nothing (every row failed or waits) leaves the rest to the sweep, not a busy loop.
-        const { claimed, published } = await this.publishRound();
-        if (published > 0 && claimed === this.options.batchSize) this.wanted = true;
+        const { published, more } = await this.publishRound();
+        if (published > 0 && more) this.wanted = true;
       } catch (err) {
         this.options.logger.error({ err }, 'outbox round failed');
       }
@@ -121,8 +128,11 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     if (!this.stopped) this.timer = setTimeout(() => this.wake(), this.options.sweepIntervalMs);
   }
 
-  /** One claim-send-mark round: how many rows it claimed and how many it published. */
-  async publishRound(): Promise<{ claimed: number; published: number }> {
+  /**
+   * One claim-send-mark round: how many rows it claimed and published, and whether more
+   * may be ready (a full claim, or keys' rows for a second topic left for the next round).
+   */
+  async publishRound(): Promise<{ claimed: number; published: number; more: boolean }> {
     const { pool, batchSize, inFlightLeaseMs } = this.options;
     const conn = await pool.getConnection();
     try {
@@ -130,7 +140,8 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
       const outcome = rows.length > 0 ? await this.publishClaimed(conn, rows) : undefined;
       await conn.commit();
       if (outcome) this.report(outcome);
-      return { claimed, published: outcome?.published.length ?? 0 };
+      const more = claimed === batchSize || (outcome?.deferred ?? 0) > 0;
+      return { claimed, published: outcome?.published.length ?? 0, more };
     } catch (err) {
       await conn.rollback().catch(() => undefined);
       throw err;
@@ -139,46 +150,36 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     }
   }
 
-  private async publishClaimed(conn: PoolConnection, rows: OutboxRow[]): Promise<SendOutcome> {
+  private async publishClaimed(
+    conn: PoolConnection,
+    rows: OutboxRow[],
+  ): Promise<SendOutcome & { deferred: number }> {
     const { producer, maxMessageBytes, maxRoundWaitMs, retry } = this.options;
-    const { runs, failures } = await prepare(rows, producer, maxMessageBytes);
-    const sends = byTopics(runs).map((group) => {
-      const send = {
-        group,
-        promise: sendGroup(producer, group),
-        outcome: undefined as SendOutcome | undefined,
-      };
-      send.promise.then((outcome) => (send.outcome = outcome));
-      return send;
-    });
-    const timeout = new AbortController();
-    await Promise.race([
-      Promise.all(sends.map(({ promise }) => promise)),
-      sleep(maxRoundWaitMs, undefined, { signal: timeout.signal }).catch(() => undefined),
-    ]);
-    timeout.abort();
-    const outcome: SendOutcome = { published: [], failures };
-    for (const { outcome: done } of sends) {
-      outcome.published.push(...(done?.published ?? []));
-      outcome.failures.push(...(done?.failures ?? []));
-    }
+    const { runs, failures, deferred } = await prepare(rows, producer, maxMessageBytes);
+    const groups = byTopics(runs);
+    const held = groups.filter((group) => this.late.holdsAny(topicsOf(group)));
+    await deferHeld(conn, headsOf(held), maxRoundWaitMs);
+    const sent = groups.filter((group) => !held.includes(group));
+    const { settled, inFlight } = await sendWithin(producer, sent, maxRoundWaitMs);
+    const outcome: SendOutcome = {
+      published: settled.flatMap((done) => done.published),
+      failures: [...failures, ...settled.flatMap((done) => done.failures)],
+    };
     await markPublished(conn, outcome.published);
     await recordFailures(conn, outcome.failures, retry);
-    const inFlight = sends.filter((send) => !send.outcome);
-    if (inFlight.length > 0) {
-      await recordInFlight(
-        conn,
-        inFlight.flatMap(({ group }) => group.map((run) => (run[0] as Pending).row.id)),
-        `Kafka had not acknowledged after ${maxRoundWaitMs} ms; the send goes on, its keys wait`,
-      );
-      for (const { promise } of inFlight) this.finishLate(promise);
-    }
-    return outcome;
+    await recordInFlight(
+      conn,
+      headsOf(inFlight.map(({ group }) => group)),
+      `Kafka had not acknowledged after ${maxRoundWaitMs} ms; the send goes on, its keys wait`,
+    );
+    for (const { group, promise } of inFlight)
+      this.late.track(topicsOf(group), this.finishLate(promise));
+    return { ...outcome, deferred };
   }
 
   /** Records the outcome of a send that outlived its round, in a transaction of its own. */
-  private finishLate(send: Promise<SendOutcome>): void {
-    const done = send
+  private finishLate(send: Promise<SendOutcome>): Promise<void> {
+    return send
       .then(async (outcome) => {
         const conn = await this.options.pool.getConnection();
         try {
@@ -192,9 +193,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
         this.report(outcome);
         if (outcome.published.length > 0) this.wake();
       })
-      .catch((err: unknown) => this.options.logger.error({ err }, 'outbox late send not recorded'))
-      .finally(() => this.late.delete(done));
-    this.late.add(done);
+      .catch((err: unknown) => this.options.logger.error({ err }, 'outbox late send not recorded'));
   }
 
   private report({ published, failures }: SendOutcome): void {

@@ -72,4 +72,15 @@ describe('byTopics and sendGroup', () => {
     expect(outcomes.map((o) => o.published.map(Number))).toEqual([[], [2]]);
     expect(outcomes.map((o) => ids(o.failures))).toEqual([[1, 4], []]);
   });
+
+  it('ends a key run before its first row for another topic: that row waits for a later round', async () => {
+    const { runs, failures, deferred } = await prepare(
+      [row(1, 'a', {}, 'x'), row(2, 'b', {}, 'y'), row(3, 'a', {}, 'y'), row(4, 'a', {}, 'x')],
+      producer,
+      1_000,
+    );
+    expect(runs.map(ids)).toEqual([[1], [2]]);
+    expect(byTopics(runs).map((group) => group.map(ids))).toEqual([[[1]], [[2]]]);
+    expect({ failures, deferred }).toEqual({ failures: [], deferred: 2 });
+  });
 });

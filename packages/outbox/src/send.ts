@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { EncodedEvent, EventProducer, OutgoingEvent } from '@commerce/kafka';
 import { keyRuns } from './ordering.ts';
 import type { RowFailure, SendOutcome } from './outcomes.ts';
@@ -14,18 +15,24 @@ export interface Pending {
  * that does not encode, or a message over `maxMessageBytes` that the broker would refuse.
  * Such a row fails on its own and the rest of its key waits behind it; other keys go on.
  * Finding these before the send matters: a batch the broker refuses in part cannot be
- * re-sent in smaller pieces (see `sendGroup`).
+ * re-sent in smaller pieces (see `sendGroup`). A key's run also ends before its first row
+ * for another topic (`deferred` counts them): each run goes to one topic, so a topic that
+ * cannot take messages holds back only the keys whose next row is for it, and a key's row
+ * for a second topic leaves only once its earlier rows were acknowledged.
  */
 export async function prepare(
   rows: readonly OutboxRow[],
   producer: Pick<EventProducer, 'encode'>,
   maxMessageBytes: number,
-): Promise<{ runs: Pending[][]; failures: RowFailure[] }> {
+): Promise<{ runs: Pending[][]; failures: RowFailure[]; deferred: number }> {
   const runs: Pending[][] = [];
   const failures: RowFailure[] = [];
+  let deferred = 0;
   for (const keyRows of keyRuns(rows)) {
+    const sameTopic = keyRows.findIndex((row) => row.topic !== keyRows[0]?.topic);
+    if (sameTopic > 0) deferred += keyRows.length - sameTopic;
     const run: Pending[] = [];
-    for (const row of keyRows) {
+    for (const row of sameTopic > 0 ? keyRows.slice(0, sameTopic) : keyRows) {
       try {
         const message = await producer.encode(toEvent(row));
         const size = messageBytes(message);
@@ -42,20 +49,32 @@ export async function prepare(
     }
     if (run.length > 0) runs.push(run);
   }
-  return { runs, failures };
+  return { runs, failures, deferred };
 }
 
 /**
- * Splits key runs into one send per set of topics, so a topic that cannot take messages
- * (missing, refused) holds back only the keys sent to it.
+ * One send per topic (each run has one), so a topic that cannot take messages (missing,
+ * refused) holds back only the keys sent to it. No two sends in flight share a topic: on
+ * one idempotent producer they would get consecutive sequence numbers per partition, and
+ * when the first failed the second would be refused out of sequence.
  */
 export function byTopics(runs: readonly Pending[][]): Pending[][][] {
   const groups = new Map<string, Pending[][]>();
   for (const run of runs) {
-    const topics = [...new Set(run.map(({ row }) => row.topic))].sort().join('\n');
-    groups.set(topics, [...(groups.get(topics) ?? []), run]);
+    const topic = (run[0] as Pending).row.topic;
+    groups.set(topic, [...(groups.get(topic) ?? []), run]);
   }
   return [...groups.values()];
+}
+
+/** The topics a group of key runs sends to. */
+export function topicsOf(group: readonly Pending[][]): string[] {
+  return [...new Set(group.flat().map(({ row }) => row.topic))];
+}
+
+/** The first row of each key run in these groups: the row that carries its key's lease. */
+export function headsOf(groups: readonly Pending[][][]): bigint[] {
+  return groups.flat().map((run) => (run[0] as Pending).row.id);
 }
 
 /**
@@ -80,6 +99,39 @@ export async function sendGroup(
       failures: runs.map((run) => ({ row: (run[0] as Pending).row, error })),
     };
   }
+}
+
+/**
+ * Sends each group at once (they share no topic) and waits at most `maxWaitMs`: the outcomes
+ * of the sends that finished, and the sends still in flight (they go on in the background).
+ */
+export async function sendWithin(
+  producer: Pick<EventProducer, 'sendEncoded'>,
+  groups: readonly Pending[][][],
+  maxWaitMs: number,
+): Promise<{
+  settled: SendOutcome[];
+  inFlight: { group: Pending[][]; promise: Promise<SendOutcome> }[];
+}> {
+  const sends = groups.map((group) => {
+    const send = {
+      group,
+      promise: sendGroup(producer, group),
+      outcome: undefined as SendOutcome | undefined,
+    };
+    send.promise.then((outcome) => (send.outcome = outcome));
+    return send;
+  });
+  const timeout = new AbortController();
+  await Promise.race([
+    Promise.all(sends.map(({ promise }) => promise)),
+    sleep(maxWaitMs, undefined, { signal: timeout.signal }).catch(() => undefined),
+  ]);
+  timeout.abort();
+  return {
+    settled: sends.flatMap(({ outcome }) => (outcome ? [outcome] : [])),
+    inFlight: sends.filter(({ outcome }) => !outcome),
+  };
 }
 
 function messageBytes({ key, value, headers }: EncodedEvent): number {

@@ -25,9 +25,10 @@ async function longestWaitMs(keys: readonly string[]): Promise<number> {
 
 const unpublished = async (key: string) =>
   (await h.pool.query(
-    'SELECT id, attempts, last_error FROM outbox_events WHERE message_key = ? AND published_at IS NULL ORDER BY id',
+    `SELECT id, attempts, last_error, next_attempt_at > NOW(3) AS waiting
+       FROM outbox_events WHERE message_key = ? AND published_at IS NULL ORDER BY id`,
     [key],
-  )) as { id: bigint; attempts: number; last_error: string | null }[];
+  )) as { id: bigint; attempts: number; last_error: string | null; waiting: number }[];
 
 /** Writes `waves` transactions of one event per good key, `gapMs` apart, the poison in the first. */
 async function writeWaves(poison: OutgoingEvent[], waves: number, gapMs: number) {
@@ -46,7 +47,8 @@ describe('a row that can never be published', () => {
     // it) or, when the broker answers at once, fails the send: either way the row keeps why.
     const [lost, behindLost] = h.requests(['user-lost'], 2);
     const poison = [{ ...lost, topic: uniqueName('missing-topic') } as OutgoingEvent, behindLost];
-    const relay = await h.relay({ maxRoundWaitMs: 1_000 });
+    // A long retry time: whichever way the send ends, the row is still waiting when checked.
+    const relay = await h.relay({ maxRoundWaitMs: 1_000, retry: { initialDelayMs: 60_000 } });
     relay.start();
 
     const events = await writeWaves(poison as OutgoingEvent[], 6, 500);
@@ -61,9 +63,12 @@ describe('a row that can never be published', () => {
     expect(messages).toHaveLength(events.length);
     for (const sequences of sequencesByKey(messages).values())
       expect(sequences).toEqual([1, 2, 3, 4, 5, 6]);
+    // Its wording depends on how kafkajs gave up (a timeout, the broker's answer, or still
+    // in flight), so only the row's state is checked: an error kept, a time to wait until.
     expect(held).toHaveLength(2);
-    expect(held[0]?.last_error).toMatch(/had not acknowledged|does not host this topic-partition/);
-    expect(held[1]?.attempts).toBe(0);
+    expect(held[0]?.last_error).toEqual(expect.any(String));
+    expect(Number(held[0]?.waiting)).toBe(1);
+    expect(held[1]).toMatchObject({ attempts: 0, last_error: null });
   }, 60_000);
 
   it('when its message is larger than the broker takes, then it fails alone with its error and the others go out in the same round', async () => {
