@@ -22,8 +22,11 @@ export const CLAIM = `SELECT o.id, o.event_id, o.event_type, o.topic, o.message_
 
 // Per claimed key, its earliest unpublished row that the claim skipped because it is
 // locked: a row another transaction is still writing, or one another relay claimed a moment
-// ago and has not leased yet. Read uncommitted, so rows not yet committed count.
-export const FENCES = `SELECT message_key, MIN(id) AS fence FROM outbox_events
+// ago and has not leased yet. Read uncommitted, so rows not yet committed count. Through
+// outbox_events_pending the scan stops at the claim's last id; the optimizer may otherwise
+// pick outbox_events_waiting, which reads the whole backlog (a million rows after an outage).
+export const FENCES = `SELECT message_key, MIN(id) AS fence
+  FROM outbox_events FORCE INDEX (outbox_events_pending)
  WHERE message_key IN (?) AND published_at IS NULL AND id < ? AND id NOT IN (?)
  GROUP BY message_key`;
 

@@ -5,6 +5,7 @@ import { freshDatabase } from '@commerce/db/testing';
 import { stackAddresses, uniqueName } from '@commerce/testing';
 import { type Connection, createConnection } from 'mariadb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLAIM, FENCES } from '../src/claim.ts';
 import { outboxTableSql } from '../src/table.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -65,5 +66,33 @@ describe('outboxTableSql is the one definition of outbox_events', () => {
       'packages/coupon-db/prisma/migrations',
     ]);
     for (const table of Object.values(drift)) expect(table).toBe(expected);
+  });
+});
+
+describe('the relay reads through the indexes of outboxTableSql', () => {
+  it('when the table holds many published rows and a backlog, then the claim and the fence query use them, not the primary key', async () => {
+    // Published rows first (the retention keeps them), then the backlog, one key waiting.
+    await conn.query(
+      `INSERT INTO outbox_events (event_id, event_type, topic, message_key, payload, correlation_id, published_at)
+       SELECT UUID(), 'T', 't', CONCAT('user-', seq % 100), '{}', 'c', IF(seq <= 20000, NOW(3), NULL)
+         FROM seq_1_to_22000`,
+    );
+    await conn.query(
+      "UPDATE outbox_events SET next_attempt_at = NOW(3) + INTERVAL 1 HOUR WHERE published_at IS NULL AND message_key = 'user-7'",
+    );
+    await conn.query('ANALYZE TABLE outbox_events');
+    const [{ last }] = await conn.query('SELECT MAX(id) AS last FROM outbox_events');
+    const plan = async (sql: string, params: unknown[]) =>
+      ((await conn.query(`EXPLAIN ${sql}`, params)) as { table: string; key: string }[]).map(
+        (step) => `${step.table}:${step.key}`,
+      );
+
+    expect(await plan(CLAIM, [500])).toEqual([
+      'o:outbox_events_pending',
+      'w:outbox_events_waiting',
+    ]);
+    expect(await plan(FENCES, [['user-1', 'user-2'], last, [1n]])).toEqual([
+      'outbox_events:outbox_events_pending',
+    ]);
   });
 });
