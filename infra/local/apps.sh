@@ -14,14 +14,8 @@ source "$here/lib/common.sh"
 export OPERATOR_API_KEY TRUSTED_PROXIES PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$(type -P true)}"
 database_url() { echo "mysql://$MYSQL_USER:$MYSQL_PASSWORD@$MYSQL_HOST:$MYSQL_PORT/$1"; }
 
-# name | port | database | migrations folder
-APPS=(
-  "coupon-api|3001|coupon|packages/coupon-db/prisma/migrations"
-  "coupon-worker|3101|coupon|packages/coupon-db/prisma/migrations"
-  "order-api|3002|orders|apps/order-api/prisma/migrations"
-  "ranking-worker|3102|orders|"
-  "analytics-worker|3103|analytics|apps/analytics-worker/prisma/migrations"
-)
+# name port database migrations probe, one service a line (infra/apps.txt, the one list).
+mapfile -t APPS < <(grep -Ev '^[[:space:]]*(#|$)' "$ROOT_DIR/infra/apps.txt")
 
 migrate() {
   local database="$1" migrations="$2"
@@ -34,7 +28,7 @@ migrate() {
 ready() { curl -fsS "http://127.0.0.1:$1/readyz" >/dev/null 2>&1; }
 
 app_up() {
-  local name="$1" port="$2" database="$3" migrations="$4" log="$LOG_DIR/$1.log"
+  local name="$1" port="$2" database="$3" migrations="${4#-}" log="$LOG_DIR/$1.log"
   [[ -f "$ROOT_DIR/apps/$name/src/main.ts" ]] || { log "$name: not built yet, skipped"; return 0; }
   if pid_alive "$name"; then log "$name already running"; return 0; fi
   migrate "$database" "$migrations"
@@ -48,14 +42,14 @@ app_up() {
 case "${1:-}" in
   up)
     mkdir -p "$LOG_DIR" "$RUN_DIR"
-    for app in "${APPS[@]}"; do IFS='|' read -r name port database migrations <<<"$app"; app_up "$name" "$port" "$database" "$migrations"; done
+    for app in "${APPS[@]}"; do read -r name port database migrations _ <<<"$app"; app_up "$name" "$port" "$database" "$migrations"; done
     ;;
   down)
-    for ((i = ${#APPS[@]} - 1; i >= 0; i--)); do stop_pid "${APPS[i]%%|*}"; done
+    for ((i = ${#APPS[@]} - 1; i >= 0; i--)); do read -r name _ <<<"${APPS[i]}"; stop_pid "$name"; done
     ;;
   status)
     for app in "${APPS[@]}"; do
-      IFS='|' read -r name port _ _ <<<"$app"
+      read -r name port _ <<<"$app"
       if pid_alive "$name"; then echo "$name running on http://127.0.0.1:$port"; else echo "$name stopped"; fi
     done
     ;;

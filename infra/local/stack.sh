@@ -80,6 +80,7 @@ status_all() {
     fi
     printf '%-16s %-8s %-10s %-28s %s\n' "$service" "$state" "$rss" "$(listen_address "$service")" "$LOG_DIR/$service.log"
   done
+  bash "$here/apps.sh" status | sed 's/^/services: /'
 }
 
 listen_address() {

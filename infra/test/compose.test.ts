@@ -1,24 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { repoRoot as root } from './support/apps.ts';
+import { services } from './support/compose.ts';
 
 // No Docker engine runs on the project's machines, so docker-compose.yml is checked by
 // parsing it (YAML merge keys resolved, as Compose does) and asserting what it promises.
 
-const root = join(import.meta.dirname, '..', '..');
-interface Service {
-  image?: string;
-  build?: { dockerfile: string; args?: { PACKAGE?: string; ENTRY?: string } };
-  environment?: Record<string, string | number>;
-  healthcheck?: { test: unknown };
-  restart?: string;
-  volumes?: string[];
-}
-const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, Service>;
-};
-const services = compose.services;
 const brokers = Object.entries(services).filter(([name]) => name.startsWith('kafka-'));
 
 describe('docker-compose.yml', () => {

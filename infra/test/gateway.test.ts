@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@commerce/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localStack } from './support/local-stack.ts';
-import { freePort, type SeenRequest, startUpstream } from './support/upstream.ts';
+import { type SeenRequest, startUpstream } from './support/upstream.ts';
 
 // The local gateway as infra/local/stack.sh runs it (Debian's nginx, the container stack's
 // template), in a stack folder of its own on a free port, in front of upstreams that answer
