@@ -12,7 +12,14 @@ import { type SeenRequest, startUpstream } from './support/upstream.ts';
 // with what they received: what the services behind it would see.
 
 const stateDir = mkdtempSync(join(tmpdir(), 'gateway-test-'));
-const names = ['coupon-api', 'order-api', 'analytics-worker', 'webhook-relay'] as const;
+const names = [
+  'coupon-api',
+  'order-api',
+  'analytics-worker',
+  'webhook-relay',
+  'coupon-worker',
+  'ranking-worker',
+] as const;
 type Upstream = Awaited<ReturnType<typeof startUpstream>>;
 const upstreams = {} as Record<(typeof names)[number], Upstream>;
 let gateway = '';
@@ -29,6 +36,8 @@ beforeAll(async () => {
     ORDER_API_UPSTREAM: upstreams['order-api'].address,
     ANALYTICS_WORKER_UPSTREAM: upstreams['analytics-worker'].address,
     WEBHOOK_RELAY_UPSTREAM: upstreams['webhook-relay'].address,
+    COUPON_WORKER_UPSTREAM: upstreams['coupon-worker'].address,
+    RANKING_WORKER_UPSTREAM: upstreams['ranking-worker'].address,
   });
   await stack('up', 'gateway');
 }, 90_000);
@@ -60,6 +69,21 @@ describe('the local gateway', () => {
       expect(res.status, path).toBe(200);
       expect(request, path).toMatchObject({ upstream, method, url: path });
     }
+  });
+
+  it("serves each service's own port under /ops/<service>/, the prefix taken off", async () => {
+    for (const upstream of names) {
+      const { res, seen: request } = await seen(`/ops/${upstream}/metrics?x=1`);
+      expect(res.status, upstream).toBe(200);
+      expect(request, upstream).toMatchObject({ upstream, url: '/metrics?x=1' });
+    }
+  });
+
+  it('serves the operator console as static files', async () => {
+    const res = await fetch(`${gateway}/console/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await res.text()).toMatch(/<html/i);
   });
 
   it('when no service serves a path, then it answers a structured 404', async () => {
@@ -126,6 +150,19 @@ describe('the local gateway', () => {
     const res = await fetch(`${gateway}/webhooks/endpoints`);
     expect(res.status).toBe(502);
     expect(await res.json()).toMatchObject({ error: { code: 'UPSTREAM_UNAVAILABLE' } });
+  });
+
+  it('when a service stops and comes back, then its routes answer 502 meanwhile and at once after', async () => {
+    const address = upstreams['analytics-worker'].address;
+    await upstreams['analytics-worker'].close();
+    expect((await fetch(`${gateway}/analytics/sales`)).status).toBe(502);
+    upstreams['analytics-worker'] = await startUpstream(
+      'analytics-worker',
+      Number(address.split(':')[1]),
+    );
+    const { res, seen: request } = await seen('/analytics/sales');
+    expect(res.status).toBe(200);
+    expect(request.upstream).toBe('analytics-worker');
   });
 
   it('when the whole stack goes down, then the services and the gateway stop with it', async () => {

@@ -14,7 +14,7 @@ export GATEWAY_URL="${GATEWAY_URL:-http://127.0.0.1:$GATEWAY_PORT}"
 GATEWAY_DIR="$STATE_DIR/gateway"
 GATEWAY_LOG="$LOG_DIR/gateway.log"
 # The template's placeholders, and only these: nginx's own $variables stay as they are.
-GATEWAY_VARIABLES='${GATEWAY_PORT} ${GATEWAY_RESOLVER} ${GATEWAY_ACCESS_LOG} ${GATEWAY_DIR} ${LOG_DIR}
+GATEWAY_VARIABLES='${GATEWAY_PORT} ${GATEWAY_RESOLVER} ${GATEWAY_ACCESS_LOG} ${GATEWAY_UPSTREAM_RESOLVE} ${GATEWAY_DIR} ${LOG_DIR}
   ${COUPON_API_UPSTREAM} ${ORDER_API_UPSTREAM} ${ANALYTICS_WORKER_UPSTREAM} ${WEBHOOK_RELAY_UPSTREAM}
   ${COUPON_WORKER_UPSTREAM} ${RANKING_WORKER_UPSTREAM} ${CONSOLE_DIR}'
 
@@ -28,8 +28,9 @@ gateway_ready() { curl -fsS "http://127.0.0.1:$GATEWAY_PORT/gateway/healthz" >/d
 
 gateway_render() {
   mkdir -p "$GATEWAY_DIR/tmp"
-  # Upstreams are loopback addresses, so nothing is resolved; nginx still wants a resolver.
-  GATEWAY_RESOLVER=127.0.0.1 GATEWAY_ACCESS_LOG="$LOG_DIR/gateway-access.log" \
+  # Upstreams are loopback addresses: nothing to resolve or follow (Debian's nginx 1.22 has
+  # no `resolve` anyway); the template still names a resolver.
+  GATEWAY_RESOLVER=127.0.0.1 GATEWAY_UPSTREAM_RESOLVE= GATEWAY_ACCESS_LOG="$LOG_DIR/gateway-access.log" \
     GATEWAY_PORT="$GATEWAY_PORT" GATEWAY_DIR="$GATEWAY_DIR" LOG_DIR="$LOG_DIR" \
     COUPON_API_UPSTREAM="$COUPON_API_UPSTREAM" ORDER_API_UPSTREAM="$ORDER_API_UPSTREAM" \
     ANALYTICS_WORKER_UPSTREAM="$ANALYTICS_WORKER_UPSTREAM" WEBHOOK_RELAY_UPSTREAM="$WEBHOOK_RELAY_UPSTREAM" \

@@ -15,7 +15,7 @@ export interface SeenRequest {
  * test sees exactly what the gateway sent on. A path ending in /coupon-events is a
  * server-sent event stream: one event at once, the next one only when the test says so.
  */
-export async function startUpstream(name: string) {
+export async function startUpstream(name: string, port = 0) {
   const streams: ServerResponse[] = [];
   const server = createServer((request, response) => {
     const seen: SeenRequest = {
@@ -33,7 +33,7 @@ export async function startUpstream(name: string) {
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify(seen));
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(port, '127.0.0.1');
   await once(server, 'listening');
   return {
     address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
