@@ -16,6 +16,7 @@ import {
   startServiceProcess,
 } from '@commerce/testing';
 import { Redis } from 'ioredis';
+import { admissionKeys } from '../src/data-access/admission-keys.ts';
 import { startCouponSystem } from '../test/e2e/system.ts';
 import { describe, issueLoad, type LoadResult } from './load.ts';
 import { pacedIssueLoad } from './paced.ts';
@@ -34,8 +35,7 @@ let couponId = '';
 async function cleanUp() {
   await bare?.kill();
   await system.close(); // coupon-api, the broker, the database
-  const base = `coupon:{${couponId}}`;
-  if (couponId) await redis.unlink(`${base}:admitted`, `${base}:remaining`, `${base}:sequence`);
+  if (couponId) await redis.unlink(...admissionKeys(couponId));
   await redis.quit();
 }
 const deadline = setTimeout(() => {

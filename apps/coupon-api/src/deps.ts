@@ -10,11 +10,8 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from './config.ts';
 import { createAdmission } from './data-access/admission.ts';
-import {
-  cachedCoupons,
-  createCouponRepository,
-  readAdmissionSnapshot,
-} from './data-access/coupons.repository.ts';
+import { readAdmissionSnapshot } from './data-access/admission-snapshot.ts';
+import { cachedCoupons, createCouponRepository } from './data-access/coupons.repository.ts';
 import { createRequestLog } from './data-access/requests.repository.ts';
 import { createResultHub, type ResultHub } from './data-access/result-hub.ts';
 import type { Admission } from './domain/admission.ts';

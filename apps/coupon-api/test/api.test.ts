@@ -6,6 +6,7 @@ import { createConnection } from 'mariadb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
+import { admissionKeys } from '../src/data-access/admission-keys.ts';
 import { createDeps, type Deps } from '../src/deps.ts';
 
 // The API in-process against the real stack. Nothing consumes what it publishes here:
@@ -155,11 +156,7 @@ describe('POST /coupons/issue', () => {
   it('when Redis loses the queue of a coupon, then admission is rebuilt from the database: no second place for a user, no extra places', async () => {
     const couponId = await coupon(undefined, 3);
     expect((await issue({ userId: 'g1', couponId })).statusCode).toBe(202);
-    await deps.redis.del(
-      `coupon:{${couponId}}:admitted`,
-      `coupon:{${couponId}}:remaining`,
-      `coupon:{${couponId}}:sequence`,
-    );
+    await deps.redis.del(...admissionKeys(couponId));
 
     const again = await issue({ userId: 'g1', couponId });
     const others = await Promise.all(

@@ -1,3 +1,4 @@
+import { TransientError } from '@commerce/kafka';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CouponResult, ResultBroadcast, ResultFeed } from '../domain/coupon-result.ts';
@@ -36,7 +37,12 @@ export function createResultHub(options: ResultHubOptions): ResultHub {
       });
       await options.subscriber.subscribe(channel);
     },
-    publish: (result) => options.publisher.publish(channel, JSON.stringify(result)),
+    // A Redis failure (connection lost, command timed out) passes: the consumer retries the
+    // result instead of treating it as a bug and exiting.
+    publish: (result) =>
+      options.publisher.publish(channel, JSON.stringify(result)).catch((err: unknown) => {
+        throw new TransientError('broadcasting a result through Redis failed', { cause: err });
+      }),
     listen(userId, listener) {
       const set = listeners.get(userId) ?? new Set();
       set.add(listener);

@@ -74,6 +74,7 @@ export async function startCouponSystem(options: { workers: number; apis?: numbe
   const workers: ServiceProcess[] = [];
   for (let i = 0; i < options.workers; i++) workers.push(await startWorker(i));
   const baseUrl = apiUrls[0] as string;
+  let nextApi = 0; // requests go round the coupon-api instances, as a load balancer sends them
 
   return {
     broker,
@@ -100,7 +101,8 @@ export async function startCouponSystem(options: { workers: number; apis?: numbe
       return ((await res.json()) as { id: string }).id;
     },
     async issue(userId: string, couponId: string, headers: Record<string, string> = {}) {
-      const res = await fetch(`${baseUrl}/coupons/issue`, {
+      const apiUrl = apiUrls[nextApi++ % apiUrls.length] as string;
+      const res = await fetch(`${apiUrl}/coupons/issue`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ userId, couponId }),

@@ -9,11 +9,14 @@ export interface UserLocksOptions {
   logger: Logger;
 }
 
-/** The seed's per-user lock, `coupon:{couponId}:user:{userId}`, taken with redlock. */
+/**
+ * The seed's per-user lock, taken with redlock. Its key carries the coupon's hash tag
+ * `{coupon:<id>}` like coupon-api's admission keys: one Redis Cluster slot per coupon.
+ */
 export function createUserLocks(redlock: Redlock, options: UserLocksOptions): UserLocks {
   return {
     async holding(couponId, userId, work) {
-      const lockKey = `coupon:{${couponId}}:user:${userId}`;
+      const lockKey = `{coupon:${couponId}}:user:${userId}`;
       let lock: Awaited<ReturnType<Redlock['acquire']>>;
       try {
         lock = await redlock.acquire([lockKey], options.ttlMs);
