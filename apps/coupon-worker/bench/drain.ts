@@ -7,7 +7,7 @@
 // are left out (printed apart). Usage (stack up):
 //   pnpm --filter @commerce/coupon-worker bench          BENCH_DRAIN_REQUESTS (default 3000)
 import { loadavg } from 'node:os';
-import { cpuMs, inParallel, median, stackAddresses, waitFor } from '@commerce/testing';
+import { cpuMs, deleteKeys, inParallel, median, stackAddresses, waitFor } from '@commerce/testing';
 import { Redis } from 'ioredis';
 import { startDrainSystem } from './system.ts';
 
@@ -21,10 +21,7 @@ const coupons: string[] = [];
 
 async function cleanUp() {
   await system.close(); // processes, the broker, the database
-  const keys = coupons.flatMap((id) =>
-    ['admitted', 'remaining', 'sequence'].map((k) => `coupon:{${id}}:${k}`),
-  );
-  if (keys.length > 0) await redis.unlink(...keys);
+  for (const id of coupons) await deleteKeys(redis, `{coupon:${id}}:`);
   await redis.quit();
 }
 const deadline = setTimeout(() => {

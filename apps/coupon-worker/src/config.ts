@@ -11,6 +11,13 @@ const schema = z.object({
   REDIS_URL: redisUrl,
   /** Partitions of coupon-requests processed at once (the seed's concurrency). */
   CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
+  /**
+   * Most requests decided in one transaction (one Kafka batch slice). 1 decides one request
+   * at a time (the benchmark's baseline).
+   */
+  BATCH_MAX_RECORDS: z.coerce.number().int().min(1).max(5_000).default(1_000),
+  /** How long the broker may hold a fetch for more requests when coupon-requests is quiet. */
+  BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(100),
   /** How long the per-user lock lives if this process dies holding it. */
   LOCK_TTL_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** A crashed member's partitions wait this long before another member takes them. */
