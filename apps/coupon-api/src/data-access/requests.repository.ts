@@ -120,9 +120,9 @@ export function createRequestLog(prisma: PrismaClient): RequestLog {
       });
       return rows.map(toRequest);
     },
-    async markNotified(requestId) {
+    async markNotified(requestIds) {
       await prisma.couponRequest.updateMany({
-        where: { requestId, status: { in: ['COMPLETED', 'FAILED'] } },
+        where: { requestId: { in: [...requestIds] }, status: { in: ['COMPLETED', 'FAILED'] } },
         data: { status: 'NOTIFIED', notifiedAt: new Date() },
       });
     },

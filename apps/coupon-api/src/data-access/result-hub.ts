@@ -29,8 +29,10 @@ export function createResultHub(options: ResultHubOptions): ResultHub {
       options.subscriber.on('message', (from: string, message: string) => {
         if (from !== channel) return;
         try {
-          const result = JSON.parse(message) as CouponResult;
-          for (const listener of listeners.get(result.userId) ?? []) listener(result);
+          // A batch of results per message (a single one from an instance of before batches).
+          const parsed = JSON.parse(message) as CouponResult | CouponResult[];
+          for (const result of Array.isArray(parsed) ? parsed : [parsed])
+            for (const listener of listeners.get(result.userId) ?? []) listener(result);
         } catch (err) {
           options.logger.warn({ err }, 'unreadable result broadcast');
         }
@@ -39,8 +41,8 @@ export function createResultHub(options: ResultHubOptions): ResultHub {
     },
     // A Redis failure (connection lost, command timed out) passes: the consumer retries the
     // result instead of treating it as a bug and exiting.
-    publish: (result) =>
-      options.publisher.publish(channel, JSON.stringify(result)).catch((err: unknown) => {
+    publish: (results) =>
+      options.publisher.publish(channel, JSON.stringify(results)).catch((err: unknown) => {
         throw new TransientError('broadcasting a result through Redis failed', { cause: err });
       }),
     listen(userId, listener) {

@@ -52,7 +52,7 @@ export interface RequestLog {
    * last one itself; callers deduplicate by request id.
    */
   resultsAfter(userId: string, lastRequestId: string): Promise<CouponRequest[]>;
-  /** COMPLETED/FAILED → NOTIFIED; a no-op for a request already notified. */
-  markNotified(requestId: string): Promise<void>;
+  /** COMPLETED/FAILED → NOTIFIED, in one statement; a no-op for requests already notified. */
+  markNotified(requestIds: readonly string[]): Promise<void>;
   userCoupons(userId: string): Promise<UserCoupon[]>;
 }
