@@ -1,4 +1,10 @@
-import { commonEnv, databaseUrl, loadConfig, redisUrl } from '@commerce/service';
+import {
+  commonEnv,
+  databaseUrl,
+  loadConfig,
+  redisClusterEnv,
+  redisUrl,
+} from '@commerce/service';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -8,6 +14,8 @@ const schema = z.object({
   DATABASE_URL: databaseUrl,
   /** Redis: admission (queue order, duplicates, remaining), the result broadcast between instances. */
   REDIS_URL: redisUrl,
+  /** "true": REDIS_URL lists seed nodes of a Redis Cluster (the keys of a coupon share one slot). */
+  REDIS_CLUSTER: redisClusterEnv,
   /** Operators send it as X-Api-Key to create coupons. */
   OPERATOR_API_KEY: z
     .string({ error: 'set OPERATOR_API_KEY to a secret of at least 16 characters' })

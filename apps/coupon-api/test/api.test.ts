@@ -1,8 +1,7 @@
 import { couponMigrationsDir } from '@commerce/coupon-db';
-import { formatDatabaseUrl, migrate } from '@commerce/db';
+import { type FreshDatabase, freshDatabase } from '@commerce/db/testing';
 import { createLogger } from '@commerce/service';
-import { stackAddresses, uniqueName } from '@commerce/testing';
-import { createConnection } from 'mariadb';
+import { serviceEnv, uniqueName } from '@commerce/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
@@ -11,20 +10,16 @@ import { createDeps, type Deps } from '../src/deps.ts';
 
 // The API in-process against the real stack. Nothing consumes what it publishes here:
 // these tests are about what the API accepts, refuses and stores.
-const { mysql, kafkaBrokers, schemaRegistryUrl, redisUrl } = stackAddresses();
-const database = uniqueName('coupon_api');
 const apiKey = 'component-test-key-0123';
+let database: FreshDatabase;
 let deps: Deps;
 let app: Awaited<ReturnType<typeof buildApp>>;
 
 beforeAll(async () => {
-  const db = { ...mysql, database };
-  await migrate(db, couponMigrationsDir);
+  database = await freshDatabase(couponMigrationsDir, 'coupon_api');
   const config = readConfig({
-    DATABASE_URL: formatDatabaseUrl(db),
-    REDIS_URL: redisUrl,
-    KAFKA_BROKERS: kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: schemaRegistryUrl,
+    ...serviceEnv(),
+    DATABASE_URL: database.url,
     OPERATOR_API_KEY: apiKey,
     COUPON_CACHE_TTL_MS: '0',
   });
@@ -33,11 +28,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await app.close();
-  await deps.close();
-  const conn = await createConnection(mysql);
-  await conn.query(`DROP DATABASE IF EXISTS \`${database}\``);
-  await conn.end();
+  await app?.close();
+  await deps?.close();
+  await database?.drop();
 });
 
 async function coupon(offsets = { from: -60_000, until: 3_600_000 }, totalQuantity = 5) {

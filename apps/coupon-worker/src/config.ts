@@ -1,4 +1,10 @@
-import { commonEnv, databaseUrl, loadConfig, redisUrl } from '@commerce/service';
+import {
+  commonEnv,
+  databaseUrl,
+  loadConfig,
+  redisClusterEnv,
+  redisUrl,
+} from '@commerce/service';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -9,6 +15,8 @@ const schema = z.object({
   DATABASE_URL: databaseUrl,
   /** Redis for the per-user issuance lock. */
   REDIS_URL: redisUrl,
+  /** "true": REDIS_URL lists seed nodes of a Redis Cluster (the keys of a coupon share one slot). */
+  REDIS_CLUSTER: redisClusterEnv,
   /** Partitions of coupon-requests processed at once (the seed's concurrency). */
   CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
   /**

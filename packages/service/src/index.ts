@@ -7,4 +7,5 @@ export * from './http/operator-key.ts';
 export * from './http/schemas.ts';
 export * from './lifecycle.ts';
 export * from './logger.ts';
+export * from './redis.ts';
 export * from './worker.ts';

@@ -2,3 +2,4 @@ export * from './bench.ts';
 export * from './broker.ts';
 export * from './process.ts';
 export * from './stack.ts';
+export * from './redis-cluster.ts';

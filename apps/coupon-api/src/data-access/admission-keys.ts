@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@commerce/service';
 
 /**
  * The Redis keys of a coupon's queue. They share the hash tag `{coupon:<id>}`, so they live
@@ -13,7 +13,7 @@ export function admissionKeys(couponId: string): [string, string, string, string
 type Script = (...keysAndArgs: (string | number)[]) => Promise<unknown>;
 
 /** Registers a script over the four keys once (ioredis runs it by its SHA, falling back to the source). */
-export function defineScript(redis: Redis, name: string, lua: string): Script {
+export function defineScript(redis: RedisClient, name: string, lua: string): Script {
   if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 4, lua });
   const command = (redis as unknown as Record<string, Script>)[name] as Script;
   return command.bind(redis);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@commerce/service';
 import type { Admission, AdmissionCoupon } from '../domain/admission.ts';
 import { admissionKeys, defineScript } from './admission-keys.ts';
 
@@ -52,7 +52,7 @@ export interface AdmissionOptions {
 }
 
 /** Coupon queues in Redis, rebuilt from the request log whenever a coupon's state is missing. */
-export function createAdmission(redis: Redis, options: AdmissionOptions): Admission {
+export function createAdmission(redis: RedisClient, options: AdmissionOptions): Admission {
   const admitScript = defineScript(redis, 'couponAdmit', ADMIT);
   const releaseScript = defineScript(redis, 'couponRelease', RELEASE);
   const restoreScript = defineScript(redis, 'couponRestore', RESTORE);

@@ -1,12 +1,12 @@
 import { TransientError } from '@commerce/kafka';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@commerce/service';
 import type { Logger } from 'pino';
 import type { CouponResult, ResultBroadcast, ResultFeed } from '../domain/coupon-result.ts';
 
 export interface ResultHubOptions {
-  publisher: Redis;
+  publisher: RedisClient;
   /** A connection of its own: a subscribed connection can do nothing else. */
-  subscriber: Redis;
+  subscriber: RedisClient;
   logger: Logger;
   channel?: string;
 }

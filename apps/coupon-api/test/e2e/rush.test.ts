@@ -1,4 +1,4 @@
-import { stackAddresses } from '@commerce/testing';
+import { stackAddresses, startRedisCluster } from '@commerce/testing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { admissionKeys } from '../../src/data-access/admission-keys.ts';
@@ -103,6 +103,29 @@ describe('the coupon rush, end to end', () => {
 
       expect(losses).toHaveLength(3);
       await expectRushInvariants(system, couponId, 1_000, results);
+    },
+    SCENARIO_TIMEOUT,
+  );
+
+  it(
+    'when two coupon-apis and two workers share a rush on a Redis Cluster, then the same invariants hold',
+    async () => {
+      const cluster = await startRedisCluster();
+      try {
+        system = await startCouponSystem({ workers: 2, apis: 2, redisCluster: cluster.url });
+        const couponId = await system.createCoupon(500);
+        const results = await rush(system, couponId, {
+          users: 1_500,
+          repeaters: 500,
+          prefix: couponId,
+        });
+        await system.waitAllNotified(couponId);
+        await expectRushInvariants(system, couponId, 500, results);
+      } finally {
+        await system?.close();
+        system = undefined;
+        await cluster.stop();
+      }
     },
     SCENARIO_TIMEOUT,
   );

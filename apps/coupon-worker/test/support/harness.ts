@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { couponMigrationsDir, createCouponDb, type PrismaClient } from '@commerce/coupon-db';
 import { type FreshDatabase, freshDatabase } from '@commerce/db/testing';
+import type { RedisClient } from '@commerce/service';
 import { stackAddresses, uniqueName } from '@commerce/testing';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -21,9 +22,13 @@ export async function createIssuanceHarness() {
   const redis = new Redis(stackAddresses().redisUrl);
 
   /** The use case's dependencies over the real repository and lock. */
-  const deps = (retries = 3, afterCommit: () => void = () => undefined): IssueCouponsDeps => ({
+  const deps = (
+    retries = 3,
+    afterCommit: () => void = () => undefined,
+    lockServer: RedisClient = redis,
+  ): IssueCouponsDeps => ({
     store: createIssuanceStore(prisma),
-    locks: createUserLocks(new Redlock([redis], { retryCount: retries, retryDelay: 20 }), {
+    locks: createUserLocks(new Redlock([lockServer], { retryCount: retries, retryDelay: 20 }), {
       ttlMs: 5_000,
       logger: silent,
     }),
