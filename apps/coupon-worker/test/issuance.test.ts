@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PermanentError } from '@commerce/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueCoupons } from '../src/domain/issue-coupons.ts';
+import { type IssueCouponsDeps, issueCoupons } from '../src/domain/issue-coupons.ts';
 import type { IssueRequest } from '../src/domain/model.ts';
 import { couponRequestsHandler } from '../src/handlers/coupon-requests.handler.ts';
 import { createIssuanceHarness, type IssuanceHarness, now, silent } from './support/harness.ts';
@@ -157,6 +157,51 @@ describe('issuing in one transaction', () => {
 });
 
 describe('batches under concurrency', () => {
+  it('when another batch takes the stock between this batch reading it and taking it, then this batch is decided again with the coupon locked: OUT_OF_STOCK, never oversold', async () => {
+    const couponId = await h.coupon(2);
+    const ours = await h.pendingMany(couponId, [
+      { userId: 'late-1', sequence: 3 },
+      { userId: 'late-2', sequence: 4 },
+    ]);
+    const rivals = await h.pendingMany(couponId, [
+      { userId: 'early-1', sequence: 1 },
+      { userId: 'early-2', sequence: 2 },
+    ]);
+    const base = h.deps();
+    let raced = false;
+    const racing: IssueCouponsDeps = {
+      ...base,
+      store: {
+        transaction: (work) =>
+          base.store.transaction((tx) =>
+            work({
+              ...tx,
+              async readCoupons(ids) {
+                const stock = await tx.readCoupons(ids);
+                if (!raced) {
+                  raced = true;
+                  await decide(rivals); // commits while this transaction waits
+                }
+                return stock;
+              },
+            }),
+          ),
+      },
+    };
+
+    const { decided } = await issueCoupons(racing, ours);
+
+    expect(raced).toBe(true);
+    expect(decided.map((d) => d.outcome)).toEqual([
+      { kind: 'rejected', reason: 'OUT_OF_STOCK' },
+      { kind: 'rejected', reason: 'OUT_OF_STOCK' },
+    ]);
+    expect(await issuedCount(couponId)).toBe(2);
+    expect(
+      (await h.prisma.userCoupon.findMany({ where: { couponId } })).map((c) => c.userId).sort(),
+    ).toEqual(['early-1', 'early-2']);
+  });
+
   it('when 60 requests from 30 users (two each) race for 10 coupons in batches of 5, then exactly 10 users get one each', async () => {
     const couponId = await h.coupon(10);
     const requests = await h.pendingMany(

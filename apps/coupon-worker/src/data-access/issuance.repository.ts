@@ -14,18 +14,20 @@ const TRANSACTION_TIMEOUT_MS = 30_000;
 const marks = (count: number, group = '?') => Array.from({ length: count }, () => group).join(', ');
 
 function issuanceTx(tx: Tx): IssuanceTx {
+  const coupons = async (couponIds: readonly string[], lock: '' | 'FOR UPDATE') => {
+    const rows = await tx.$queryRawUnsafe<
+      { id: string; validFrom: Date; validUntil: Date; remaining: bigint | number }[]
+    >(
+      `SELECT id, valid_from AS validFrom, valid_until AS validUntil,
+              CAST(total_quantity AS SIGNED) - issued_quantity AS remaining
+         FROM coupons WHERE id IN (${marks(couponIds.length)}) ORDER BY id ${lock}`,
+      ...couponIds,
+    );
+    return new Map(rows.map((row) => [row.id, { ...row, remaining: Number(row.remaining) }]));
+  };
   return {
-    async lockCoupons(couponIds) {
-      const rows = await tx.$queryRawUnsafe<
-        { id: string; validFrom: Date; validUntil: Date; remaining: bigint | number }[]
-      >(
-        `SELECT id, valid_from AS validFrom, valid_until AS validUntil,
-                CAST(total_quantity AS SIGNED) - issued_quantity AS remaining
-           FROM coupons WHERE id IN (${marks(couponIds.length)}) ORDER BY id FOR UPDATE`,
-        ...couponIds,
-      );
-      return new Map(rows.map((row) => [row.id, { ...row, remaining: Number(row.remaining) }]));
-    },
+    readCoupons: (couponIds) => coupons(couponIds, ''),
+    lockCoupons: (couponIds) => coupons(couponIds, 'FOR UPDATE'),
     async lockRequests(requestIds) {
       const rows = await tx.$queryRawUnsafe<{ requestId: string; status: string }[]>(
         `SELECT request_id AS requestId, status FROM coupon_requests
@@ -96,8 +98,8 @@ function isUniqueViolation(err: unknown): boolean {
 
 /**
  * Issuance transactions on the coupon database (Prisma interactive transactions). READ
- * COMMITTED: the coupon's row lock orders the batches, and each statement reads what the
- * batches before it committed (no snapshot older than the lock, no gap locks).
+ * COMMITTED: each statement reads what other batches committed before it (no snapshot older
+ * than a lock, no gap locks); the conditional stock UPDATE and the unique index are the fences.
  */
 export function createIssuanceStore(prisma: PrismaClient): IssuanceStore {
   return {

@@ -11,6 +11,8 @@ export interface NewUserCoupon {
 
 /** What deciding a batch may do inside its database transaction (set-based: one statement each). */
 export interface IssuanceTx {
+  /** Reads the coupons' windows and stock, without a lock; unknown ones are absent. */
+  readCoupons(couponIds: readonly string[]): Promise<Map<string, CouponStock>>;
   /** Locks the coupons' rows until the transaction ends and reads them; unknown ones are absent. */
   lockCoupons(couponIds: readonly string[]): Promise<Map<string, CouponStock>>;
   /** Locks the requests' log rows; true for those still PENDING, false once decided, absent when not logged. */
