@@ -1,10 +1,4 @@
-import {
-  commonEnv,
-  databaseUrl,
-  loadConfig,
-  redisClusterEnv,
-  redisUrl,
-} from '@commerce/service';
+import { commonEnv, databaseUrl, loadConfig, redisClusterEnv, redisUrl } from '@commerce/service';
 import { z } from 'zod';
 
 const schema = z.object({

@@ -66,15 +66,17 @@ export async function startRedisCluster(): Promise<LocalRedisCluster> {
       nodes.push({ host: '127.0.0.1', port });
     }
     const addresses = nodes.map((n) => `${n.host}:${n.port}`);
-    const answers = (...args: string[]) => async () => {
-      for (const n of nodes) {
-        const { stdout } = await run('redis-cli', ['-p', String(n.port), ...args]).catch(() => ({
-          stdout: '',
-        }));
-        if (!stdout.includes(args[0] === 'ping' ? 'PONG' : 'cluster_state:ok')) return false;
-      }
-      return true;
-    };
+    const answers =
+      (...args: string[]) =>
+      async () => {
+        for (const n of nodes) {
+          const { stdout } = await run('redis-cli', ['-p', String(n.port), ...args]).catch(() => ({
+            stdout: '',
+          }));
+          if (!stdout.includes(args[0] === 'ping' ? 'PONG' : 'cluster_state:ok')) return false;
+        }
+        return true;
+      };
     await waitFor('redis cluster nodes up', 20_000, answers('ping'), 100);
     await run('redis-cli', [
       '--cluster',
