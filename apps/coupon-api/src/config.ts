@@ -3,6 +3,7 @@ import {
   databaseUrl,
   loadConfig,
   operatorApiKey,
+  redisClusterEnv,
   redisUrl,
   trustedProxies,
 } from '@commerce/service';
@@ -17,6 +18,8 @@ const schema = z.object({
   DATABASE_URL: databaseUrl,
   /** Redis: admission (queue order, duplicates, remaining), the result broadcast between instances. */
   REDIS_URL: redisUrl,
+  /** "true": REDIS_URL lists seed nodes of a Redis Cluster (the keys of a coupon share one slot). */
+  REDIS_CLUSTER: redisClusterEnv,
   /** Operators send it as X-Api-Key to create coupons and to handle dead letters. */
   OPERATOR_API_KEY: operatorApiKey,
   /** How long a coupon's details are cached in memory; the worker re-checks them in the database. */

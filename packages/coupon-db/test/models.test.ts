@@ -67,6 +67,11 @@ describe('coupon database: schema.prisma matches the migrations', () => {
       expect.objectContaining({ requestId, coupon: expect.objectContaining({ id: couponId }) }),
     ]);
     expect(await prisma.processedEvent.count()).toBe(1);
+    await prisma.couponAdmission.create({ data: { couponId, epoch: 1 } });
+    expect(await prisma.couponAdmission.findUniqueOrThrow({ where: { couponId } })).toMatchObject({
+      epoch: 1,
+      rebuiltAt: expect.any(Date),
+    });
   });
 
   it('when the outbox helper writes rows, then the OutboxEvent model reads them (same table as @commerce/outbox)', async () => {

@@ -8,4 +8,5 @@ export * from './http/schemas.ts';
 export * from './http/trusted-proxies.ts';
 export * from './lifecycle.ts';
 export * from './logger.ts';
+export * from './redis.ts';
 export * from './worker.ts';
