@@ -91,6 +91,20 @@ export async function createHarness(extra: Record<string, string> = {}) {
         );
       return events;
     },
+    /** Publishes CouponIssued events to external-events; returns them. */
+    async publishCoupons(count: number) {
+      const events = Array.from({ length: count }, () => anEvent('CouponIssued'));
+      await producer.publish(
+        events.map((payload) => ({
+          topic: externalEvents,
+          key: payload.userCouponId,
+          type: 'CouponIssued' as const,
+          payload,
+          correlationId: 'test',
+        })),
+      );
+      return events;
+    },
     /** A relay in this process: consumer, scheduler, outbox relay and operator API. */
     async relay(overrides: Record<string, string> = {}) {
       const config = readConfig({ ...env, ...overrides });
