@@ -9,7 +9,11 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib/common.sh"
 
 : "${OPERATOR_API_KEY:=local-operator-key-change-me}"
-export OPERATOR_API_KEY PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$(type -P true)}"
+# The local demo's webhook receiver listens on loopback, which webhook-relay refuses unless
+# allow-listed (SSRF policy); production leaves this empty.
+: "${DESTINATION_ALLOW_LIST:=127.0.0.0/8,::1/128}"
+export OPERATOR_API_KEY DESTINATION_ALLOW_LIST
+export PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$(type -P true)}"
 database_url() { echo "mysql://$MYSQL_USER:$MYSQL_PASSWORD@$MYSQL_HOST:$MYSQL_PORT/$1"; }
 
 # name | port | database | migrations folder
@@ -19,6 +23,7 @@ APPS=(
   "order-api|3002|orders|apps/order-api/prisma/migrations"
   "ranking-worker|3102|orders|"
   "analytics-worker|3103|analytics|apps/analytics-worker/prisma/migrations"
+  "webhook-relay|3003|webhooks|apps/webhook-relay/prisma/migrations"
 )
 
 migrate() {

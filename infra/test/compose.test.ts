@@ -96,7 +96,14 @@ describe('docker-compose.yml', () => {
 
   it('routes every API path prefix through the gateway', () => {
     const gateway = readFileSync(join(root, 'infra', 'gateway', 'nginx.conf'), 'utf8');
-    for (const prefix of ['/coupons', '/users', '/products', '/orders'])
+    for (const prefix of [
+      '/coupons',
+      '/users',
+      '/products',
+      '/orders',
+      '/analytics/',
+      '/webhooks/',
+    ])
       expect(gateway).toContain(`location ${prefix} `);
     expect(gateway).toMatch(/proxy_buffering off/);
   });

@@ -67,7 +67,7 @@ const schema = z.object({
   /** POSTs in flight to one endpoint from this replica. */
   ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),
   /** Deliveries this replica holds between claim and recorded outcome. */
-  MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(512),
+  MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(20_000).default(2_000),
   /** Most deliveries one claim statement takes. */
   CLAIM_BATCH_SIZE: z.coerce.number().int().min(1).max(2_000).default(200),
   /** How often due deliveries are looked for when nothing woke the scheduler (retry punctuality). */

@@ -15,9 +15,12 @@ function caseBySeq(results: readonly AttemptResult[], value: (r: AttemptResult) 
   };
 }
 
-/** One multi-row INSERT of the attempts and one UPDATE … CASE of their deliveries. */
+/**
+ * One multi-row INSERT of the attempts and one UPDATE … CASE of their deliveries, sent
+ * pipelined (one round trip); the caller commits only if both succeeded.
+ */
 export async function writeAttempts(conn: PoolConnection, results: readonly AttemptResult[]) {
-  await insertRows(
+  const inserted = insertRows(
     conn,
     'INSERT INTO attempts (delivery_id, endpoint_id, attempt_no, due_at, started_at, status_code, latency_ms, outcome, error, response_body)',
     results.map(({ delivery, attempt }) => [
@@ -36,7 +39,7 @@ export async function writeAttempts(conn: PoolConnection, results: readonly Atte
   const columns = {
     status: (r: AttemptResult) => r.decision.status,
     attempts: (r: AttemptResult) => r.attempt.attemptNo,
-    next_attempt_at: (r: AttemptResult) => r.nextAttemptAt ?? r.attempt.startedAt,
+    next_attempt_at: (r: AttemptResult) => r.nextAttemptAt,
     last_status_code: (r: AttemptResult) => r.attempt.statusCode,
     last_error: (r: AttemptResult) => r.attempt.error,
     completed_at: (r: AttemptResult) =>
@@ -49,11 +52,12 @@ export async function writeAttempts(conn: PoolConnection, results: readonly Atte
     ...caseBySeq(results, value),
   }));
   const seqs = results.map((r) => r.delivery.seq);
-  await conn.query(
+  const updated = conn.query(
     `UPDATE deliveries SET ${sets.map((s) => `${s.column} = ${s.sql}`).join(', ')}, updated_at = ?
       WHERE seq IN (${marks(seqs)})`,
     [...sets.flatMap((s) => s.values), new Date(), ...seqs],
   );
+  await Promise.all([inserted, updated]);
 }
 
 /** The dead-letter envelopes of the flush's DEAD_LETTER deliveries, through the outbox (same transaction). */

@@ -29,7 +29,7 @@ export async function claimDue(
   const due: DueRow[] = await conn.query(
     `SELECT d.seq, d.id, d.endpoint_id, d.message_id, d.attempts, d.next_attempt_at
        FROM deliveries d
-      WHERE d.status IN ('PUBLISHED', 'FAILED', 'IN_PROGRESS') AND d.next_attempt_at <= ?
+      WHERE d.next_attempt_at <= ? AND d.status IN ('PUBLISHED', 'FAILED', 'IN_PROGRESS')
         AND d.endpoint_id IN (SELECT e.id FROM endpoints e WHERE e.status = 'ENABLED')
         ${skip}
         AND (d.endpoint_id NOT IN (SELECT o.id FROM endpoints o WHERE o.ordered)
@@ -43,28 +43,32 @@ export async function claimDue(
   );
   if (due.length === 0) return [];
   const seqs = due.map((row) => row.seq);
-  await conn.query(
+  // The lease and the two lookups go out pipelined: one round trip for the three.
+  const leased = conn.query(
     `UPDATE deliveries SET status = 'IN_PROGRESS', next_attempt_at = ?, updated_at = ? WHERE seq IN (${marks(seqs)})`,
     [new Date(input.now.getTime() + input.leaseMs), input.now, ...seqs],
   );
   const messageIds = [...new Set(due.map((row) => row.message_id))];
   const endpointIds = [...new Set(due.map((row) => row.endpoint_id))];
-  const bodies: { id: string; event_type: string; body: string }[] = await conn.query(
+  const bodiesQuery: Promise<{ id: string; event_type: string; body: string }[]> = conn.query(
     `SELECT id, event_type, body FROM messages WHERE id IN (${marks(messageIds)})`,
     messageIds,
   );
-  const endpoints: {
-    id: string;
-    url: string;
-    rate_limit_per_second: number | null;
-    secret: string;
-    previous_secret: string | null;
-    previous_secret_expires_at: Date | null;
-  }[] = await conn.query(
+  const endpointsQuery: Promise<
+    {
+      id: string;
+      url: string;
+      rate_limit_per_second: number | null;
+      secret: string;
+      previous_secret: string | null;
+      previous_secret_expires_at: Date | null;
+    }[]
+  > = conn.query(
     `SELECT id, url, rate_limit_per_second, secret, previous_secret, previous_secret_expires_at
        FROM endpoints WHERE id IN (${marks(endpointIds)})`,
     endpointIds,
   );
+  const [, bodies, endpoints] = await Promise.all([leased, bodiesQuery, endpointsQuery]);
   const messageById = new Map(bodies.map((m) => [m.id, m]));
   const endpointById = new Map(endpoints.map((e) => [e.id, e]));
   return due.flatMap((row) => {

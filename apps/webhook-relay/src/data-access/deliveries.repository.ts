@@ -11,7 +11,6 @@ const withRelations = {
 type DeliveryRow = Prisma.DeliveryGetPayload<{ include: typeof withRelations }>;
 
 function toDelivery(row: DeliveryRow): Delivery {
-  const waiting = row.status === 'PUBLISHED' || row.status === 'FAILED';
   return {
     id: row.id,
     endpointId: row.endpointId,
@@ -19,7 +18,7 @@ function toDelivery(row: DeliveryRow): Delivery {
     eventType: row.message.eventType,
     status: row.status,
     attempts: row.attempts,
-    nextAttemptAt: waiting ? row.nextAttemptAt : null,
+    nextAttemptAt: row.status === 'IN_PROGRESS' ? null : row.nextAttemptAt,
     lastStatusCode: row.lastStatusCode,
     lastError: row.lastError,
     completedAt: row.completedAt,

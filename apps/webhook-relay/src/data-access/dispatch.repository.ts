@@ -21,13 +21,26 @@ export function createDispatchStore(pool: Pool, options: DispatchStoreOptions): 
         ? Promise.resolve(0)
         : inTransaction(pool, (conn) => fanOut(conn, events, now)),
     claimDue: (input) => inTransaction(pool, (conn) => claimDue(conn, input)),
+    async release(deliveries, now) {
+      if (deliveries.length === 0) return;
+      const seqs = deliveries.map((d) => d.seq);
+      await pool.query(
+        `UPDATE deliveries SET status = IF(attempts = 0, 'PUBLISHED', 'FAILED'), next_attempt_at = ?
+          WHERE status = 'IN_PROGRESS' AND seq IN (${seqs.map(() => '?').join(', ')})`,
+        [now, ...seqs],
+      );
+    },
     async recordAttempts(results, now) {
       if (results.length === 0) return [];
       return inTransaction(pool, async (conn) => {
-        await writeAttempts(conn, results);
+        // Pipelined: the health statements go out without waiting for the attempts' answers.
+        const [, disabled] = await Promise.all([
+          writeAttempts(conn, results),
+          updateEndpointHealth(conn, results, now, options.circuitOpenAfterMs),
+        ]);
         const deadLettered = results.filter((r) => r.decision.status === 'DEAD_LETTER');
         await enqueueDeadLetters(conn, deadLettered, options.deadLetterTopic, now);
-        return updateEndpointHealth(conn, results, now, options.circuitOpenAfterMs);
+        return disabled;
       });
     },
   };

@@ -61,7 +61,7 @@ export async function updateEndpointHealth(
   }
   if (disabled.length)
     await conn.query(
-      `UPDATE deliveries SET status = 'PAUSED' WHERE status IN ('PUBLISHED', 'FAILED') AND endpoint_id IN (${marks(disabled)})`,
+      `UPDATE deliveries SET status = 'PAUSED', next_attempt_at = NULL WHERE status IN ('PUBLISHED', 'FAILED') AND endpoint_id IN (${marks(disabled)})`,
       disabled,
     );
   return disabled;

@@ -57,7 +57,7 @@ export function createEndpointStore(prisma: PrismaClient): EndpointStore {
           if (enabled === false)
             await tx.delivery.updateMany({
               where: { endpointId: id, status: { in: ['PUBLISHED', 'FAILED'] } },
-              data: { status: 'PAUSED' },
+              data: { status: 'PAUSED', nextAttemptAt: null },
             });
           return updated;
         });

@@ -42,7 +42,8 @@ export async function fanOut(
           : endpoint.event_types;
       if (!types.includes(event.type)) continue;
       const status = endpoint.status === 'ENABLED' ? 'PUBLISHED' : 'PAUSED';
-      deliveries.push([randomUUID(), endpoint.id, event.id, status, now, now, now]);
+      const due = status === 'PUBLISHED' ? now : null;
+      deliveries.push([randomUUID(), endpoint.id, event.id, status, due, now, now]);
     }
   let created = 0;
   for (const rows of chunks(deliveries))

@@ -7,6 +7,11 @@ import { EndpointQueues } from './endpoint-queues.ts';
 import type { DispatchMetrics } from './metrics.ts';
 import type { Sender } from './sender.ts';
 
+/** Flush transactions in flight at once: enough to overlap one commit with the next flush. */
+const MAX_PARALLEL_FLUSHES = 2;
+/** Pause after a failed flush (the database is down or busy) before its outcomes are retried. */
+const FLUSH_RETRY_MS = 500;
+
 export interface SchedulerOptions {
   store: DispatchStore;
   sender: Sender;
@@ -45,13 +50,18 @@ export class DeliveryScheduler implements WorkerPart {
   private loopDone: Promise<void> = Promise.resolve();
   private wakeUp: (() => void) | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+  private activeFlushes = 0;
+  private readonly flushes = new Set<Promise<void>>();
   private readonly attempts = new Set<Promise<void>>();
 
   constructor(options: SchedulerOptions) {
     this.options = options;
     this.random = options.random ?? Math.random;
-    this.queues = new EndpointQueues(options.endpointConcurrency, (d) => this.attempt(d));
+    this.queues = new EndpointQueues(
+      options.endpointConcurrency,
+      (d) => this.attempt(d),
+      () => this.wake(),
+    );
   }
 
   start(): void {
@@ -70,9 +80,18 @@ export class DeliveryScheduler implements WorkerPart {
     this.running = false;
     this.wake();
     await this.loopDone;
+    // Deliveries claimed but not started go back to due now, for this or another replica.
+    const unsent = this.queues.clear();
     await Promise.allSettled([...this.attempts]);
-    this.queues.clear();
-    await this.flush();
+    await this.drain();
+    if (unsent.length > 0) {
+      await this.options.store
+        .release(unsent, new Date())
+        .catch((err: unknown) =>
+          this.options.logger.warn({ err }, 'releasing unsent claims failed; their leases expire'),
+        );
+      this.pending -= unsent.length;
+    }
   }
 
   private async loop(): Promise<void> {
@@ -151,33 +170,53 @@ export class DeliveryScheduler implements WorkerPart {
       nextAttemptAt:
         decision.status === 'FAILED' ? new Date(Date.now() + decision.retryInMs) : null,
     });
-    if (this.results.length >= this.options.flushMaxResults) void this.flush();
-    else this.flushTimer ??= setTimeout(() => void this.flush(), this.options.flushIntervalMs);
+    if (this.results.length >= this.options.flushMaxResults) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), this.options.flushIntervalMs);
   }
 
-  /** Records the buffered outcomes in one transaction; a failed flush keeps them for the next. */
-  private flush(): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
-      clearTimeout(this.flushTimer);
-      this.flushTimer = undefined;
-      const batch = this.results;
-      if (batch.length === 0) return;
-      this.results = [];
-      try {
-        const disabled = await this.options.store.recordAttempts(batch, new Date());
-        this.pending -= batch.length;
-        for (const id of disabled)
-          this.options.logger.warn({ endpointId: id }, 'endpoint disabled');
-        this.wake(); // an ordered endpoint's next delivery may be due now
-      } catch (err) {
-        this.options.logger.warn(
-          { err, results: batch.length },
-          'recording attempts failed; retrying',
-        );
-        this.results = [...batch, ...this.results];
-        this.flushTimer ??= setTimeout(() => void this.flush(), 500);
-      }
+  /**
+   * Records the buffered outcomes in one transaction; up to MAX_PARALLEL_FLUSHES run at
+   * once, so one flush's commit (an fsync) overlaps the next one's statements. A failed
+   * flush keeps its outcomes for the next.
+   */
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.results.length === 0 || this.activeFlushes >= MAX_PARALLEL_FLUSHES) return;
+    const batch = this.results;
+    this.results = [];
+    this.activeFlushes += 1;
+    const run = this.record(batch).finally(() => {
+      this.activeFlushes -= 1;
+      this.flushes.delete(run);
+      if (this.results.length >= this.options.flushMaxResults) this.flush();
+      else if (this.results.length > 0)
+        this.flushTimer ??= setTimeout(() => this.flush(), this.options.flushIntervalMs);
     });
-    return this.flushing;
+    this.flushes.add(run);
+  }
+
+  private async record(batch: AttemptResult[]): Promise<void> {
+    try {
+      const disabled = await this.options.store.recordAttempts(batch, new Date());
+      this.pending -= batch.length;
+      for (const id of disabled) this.options.logger.warn({ endpointId: id }, 'endpoint disabled');
+      this.wake(); // an ordered endpoint's next delivery may be due now
+    } catch (err) {
+      this.options.logger.warn(
+        { err, results: batch.length },
+        'recording attempts failed; retrying',
+      );
+      this.results = [...batch, ...this.results];
+      await new Promise((resolve) => setTimeout(resolve, FLUSH_RETRY_MS));
+    }
+  }
+
+  /** Flushes until every outcome is recorded (at shutdown). */
+  private async drain(): Promise<void> {
+    while (this.results.length > 0 || this.flushes.size > 0) {
+      this.flush();
+      await Promise.allSettled([...this.flushes]);
+    }
   }
 }

@@ -47,4 +47,6 @@ export interface DispatchStore {
    * Returns the endpoints it disabled.
    */
   recordAttempts(results: readonly AttemptResult[], now: Date): Promise<string[]>;
+  /** Gives claimed deliveries that were never sent back, due now (at shutdown). */
+  release(deliveries: readonly ClaimedDelivery[], now: Date): Promise<void>;
 }

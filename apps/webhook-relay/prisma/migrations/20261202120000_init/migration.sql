@@ -41,8 +41,10 @@ CREATE TABLE `deliveries` (
     `message_id` CHAR(36) NOT NULL,
     `status` ENUM('PUBLISHED', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'DEAD_LETTER', 'PAUSED') NOT NULL DEFAULT 'PUBLISHED',
     `attempts` INTEGER UNSIGNED NOT NULL DEFAULT 0,
-    -- When the next attempt is due (PUBLISHED, FAILED) or when a claim expires (IN_PROGRESS).
-    `next_attempt_at` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    -- When the next attempt is due (PUBLISHED, FAILED) or when a claim expires (IN_PROGRESS);
+    -- NULL once nothing is due (COMPLETED, DEAD_LETTER, PAUSED), so the due index holds
+    -- only work and a claim walks it in due order and stops at its LIMIT.
+    `next_attempt_at` DATETIME(3) NULL,
     `last_status_code` SMALLINT UNSIGNED NULL,
     `last_error` VARCHAR(1000) NULL,
     `completed_at` DATETIME(3) NULL,
@@ -51,7 +53,7 @@ CREATE TABLE `deliveries` (
     PRIMARY KEY (`seq`),
     UNIQUE INDEX `deliveries_id` (`id`),
     UNIQUE INDEX `deliveries_endpoint_message` (`endpoint_id`, `message_id`),
-    INDEX `deliveries_due` (`status`, `next_attempt_at`),
+    INDEX `deliveries_due` (`next_attempt_at`),
     INDEX `deliveries_endpoint_status` (`endpoint_id`, `status`, `seq`),
     INDEX `deliveries_created` (`created_at`),
     CONSTRAINT `deliveries_endpoint_id_fkey` FOREIGN KEY (`endpoint_id`) REFERENCES `endpoints` (`id`) ON DELETE CASCADE ON UPDATE CASCADE,
