@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliveriesOf } from './support/api.ts';
 import { createHarness, type Harness, type Relay } from './support/harness.ts';
+import { startReceiver } from './support/receiver.ts';
 
 let harness: Harness;
 let relay: Relay;
@@ -206,4 +208,34 @@ describe('endpoints', () => {
     }
     expect(await endpointRows()).toBe(before);
   });
+
+  it('when a destination allowed at creation resolves to a forbidden address at delivery, then the POST is never made', async () => {
+    const receiver = await startReceiver();
+    // Created where loopback is allowed; delivered by a relay where it is not: the name
+    // now "resolves" to a forbidden address, as after DNS rebinding.
+    const byName = await relay.api('POST', '/webhooks/endpoints', {
+      url: `http://localhost:${receiver.port}/hook`,
+      eventTypes: ['CouponIssued'],
+    });
+    const byLiteral = await relay.api('POST', '/webhooks/endpoints', {
+      url: receiver.url,
+      eventTypes: ['CouponIssued'],
+    });
+    expect([byName.status, byLiteral.status]).toEqual([201, 201]);
+    await relay.stop();
+    await harness.publishCoupons(1);
+    for (const endpoint of [byName.body, byLiteral.body])
+      await harness.waitFor('a refused attempt', 30_000, async () => {
+        const [delivery] = await deliveriesOf(strict, endpoint.id);
+        return (delivery?.attempts ?? 0) >= 1;
+      });
+    for (const endpoint of [byName.body, byLiteral.body]) {
+      const [delivery] = await deliveriesOf(strict, endpoint.id);
+      expect(delivery?.status).toBe('FAILED');
+      expect(delivery?.attemptLog[0]?.statusCode).toBe(null);
+      expect(delivery?.lastError).toMatch(/DESTINATION_FORBIDDEN/);
+    }
+    expect(receiver.received).toHaveLength(0);
+    await receiver.close();
+  }, 60_000);
 });

@@ -7,6 +7,7 @@ export interface DeliveryView {
   status: string;
   attempts: number;
   messageId: string;
+  lastError: string | null;
   attemptLog: { attemptNo: number; statusCode: number | null; startedAt: string }[];
 }
 
