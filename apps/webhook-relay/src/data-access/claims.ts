@@ -17,29 +17,38 @@ const marks = (values: readonly unknown[]) => values.map(() => '?').join(', ');
  * holds (SKIP LOCKED), and leases them: IN_PROGRESS until `now + leaseMs`, after which a
  * replica that died mid-attempt has its claim taken over. An ordered endpoint yields only
  * its head (no earlier unfinished delivery), so its events leave one at a time, in order.
- * The subqueries are plain reads: only delivery rows are locked.
+ * Only delivery rows are locked.
  */
 export async function claimDue(
   conn: PoolConnection,
   input: { limit: number; leaseMs: number; skipEndpoints: readonly string[]; now: Date },
 ): Promise<ClaimedDelivery[]> {
-  const skip = input.skipEndpoints.length
-    ? `AND d.endpoint_id NOT IN (${marks(input.skipEndpoints)})`
+  // The endpoints table is small: reading the claimable ones first lets the claim walk the
+  // due index in due order and stop at its LIMIT (a join would sort every waiting row).
+  const skipped = new Set(input.skipEndpoints);
+  const enabled: { id: string; ordered: number }[] = await conn.query(
+    "SELECT id, ordered FROM endpoints WHERE status = 'ENABLED'",
+  );
+  const claimable = enabled.filter((e) => !skipped.has(e.id));
+  if (claimable.length === 0) return [];
+  const ordered = claimable.filter((e) => e.ordered).map((e) => e.id);
+  const ids = claimable.map((e) => e.id);
+  const headOnly = ordered.length
+    ? `AND (d.endpoint_id NOT IN (${marks(ordered)})
+             OR NOT EXISTS (SELECT 1 FROM deliveries h
+                             WHERE h.endpoint_id = d.endpoint_id AND h.seq < d.seq
+                               AND h.status IN ('PUBLISHED', 'IN_PROGRESS', 'FAILED', 'PAUSED')))`
     : '';
   const due: DueRow[] = await conn.query(
     `SELECT d.seq, d.id, d.endpoint_id, d.message_id, d.attempts, d.next_attempt_at
-       FROM deliveries d
+       FROM deliveries d FORCE INDEX (deliveries_due)
       WHERE d.next_attempt_at <= ? AND d.status IN ('PUBLISHED', 'FAILED', 'IN_PROGRESS')
-        AND d.endpoint_id IN (SELECT e.id FROM endpoints e WHERE e.status = 'ENABLED')
-        ${skip}
-        AND (d.endpoint_id NOT IN (SELECT o.id FROM endpoints o WHERE o.ordered)
-             OR NOT EXISTS (SELECT 1 FROM deliveries h
-                             WHERE h.endpoint_id = d.endpoint_id AND h.seq < d.seq
-                               AND h.status IN ('PUBLISHED', 'IN_PROGRESS', 'FAILED', 'PAUSED')))
+        AND d.endpoint_id IN (${marks(ids)})
+        ${headOnly}
       ORDER BY d.next_attempt_at
       LIMIT ?
       FOR UPDATE SKIP LOCKED`,
-    [input.now, ...input.skipEndpoints, input.limit],
+    [input.now, ...ids, ...ordered, input.limit],
   );
   if (due.length === 0) return [];
   const seqs = due.map((row) => row.seq);
