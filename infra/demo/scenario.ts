@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// The demo: a coupon rush and a paid order, against the services started by
+// The demo: a coupon rush, a paid order and its webhooks, against the services started by
 // infra/local/apps.sh. Prints what a shopper and an operator would see, then checks the
 // system's promises and exits 1 if any of them failed.
+import { setUpWebhooks } from './webhooks.ts';
+
 const couponApi = process.env.COUPON_API_URL ?? 'http://127.0.0.1:3001';
 const orderApi = process.env.ORDER_API_URL ?? 'http://127.0.0.1:3002';
 const operator = { 'x-api-key': process.env.OPERATOR_API_KEY ?? 'local-operator-key-change-me' };
@@ -176,10 +178,13 @@ async function orderAndRanking() {
     ours?.quantity === 3,
     `${ours?.quantity} units ranked of 3 paid`,
   );
+  return order.body.id as string;
 }
 
+const verifyWebhooks = await setUpWebhooks(check);
 await couponRush();
-await orderAndRanking();
+const paidOrder = await orderAndRanking();
+await verifyWebhooks(paidOrder);
 console.log('\nOpenAPI: /openapi.json on each API; metrics: /metrics; readiness: /readyz');
 console.log('\nChecked:');
 for (const c of checks) console.log(`  ${c.held ? 'ok    ' : 'FAILED'} ${c.promise} (${c.seen})`);
