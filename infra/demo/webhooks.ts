@@ -82,11 +82,10 @@ export async function setUpWebhooks(check: Check) {
     api('POST', '/webhooks/endpoints', { url, eventTypes: ['PaymentCompleted'], description });
   const flakyEndpoint = await subscribe(flaky.url, 'demo partner that fails at first');
   const brokenEndpoint = await subscribe(broken.url, 'demo partner that is down');
-  console.log(
-    `\n3. Webhooks: two endpoints subscribed to PaymentCompleted (HTTP ${flakyEndpoint.status}, ${brokenEndpoint.status}); secret shown once: ${String(flakyEndpoint.body.secret).slice(0, 10)}…`,
-  );
+  const subscribed = `\n3. Webhooks: two endpoints subscribed to PaymentCompleted (HTTP ${flakyEndpoint.status}, ${brokenEndpoint.status}); secret shown once: ${String(flakyEndpoint.body.secret).slice(0, 10)}…`;
 
   return async function verify(orderId: string) {
+    console.log(subscribed);
     const delivered = await deliveryFor(flaky.posts, orderId, 'COMPLETED');
     const ours = flaky.posts.filter((p) => p.id === delivered.id);
     const gaps = ours.slice(1).map((p, i) => p.at - (ours[i]?.at ?? 0));
