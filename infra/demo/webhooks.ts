@@ -82,7 +82,7 @@ export async function setUpWebhooks(check: Check) {
     api('POST', '/webhooks/endpoints', { url, eventTypes: ['PaymentCompleted'], description });
   const flakyEndpoint = await subscribe(flaky.url, 'demo partner that fails at first');
   const brokenEndpoint = await subscribe(broken.url, 'demo partner that is down');
-  const subscribed = `\n3. Webhooks: two endpoints subscribed to PaymentCompleted (HTTP ${flakyEndpoint.status}, ${brokenEndpoint.status}); secret shown once: ${String(flakyEndpoint.body.secret).slice(0, 10)}…`;
+  const subscribed = `\n4. Webhooks: two endpoints subscribed to PaymentCompleted (HTTP ${flakyEndpoint.status}, ${brokenEndpoint.status}); secret shown once: ${String(flakyEndpoint.body.secret).slice(0, 10)}…`;
 
   return async function verify(orderId: string) {
     console.log(subscribed);

@@ -1,4 +1,5 @@
-import { brokersReachable } from '@commerce/kafka';
+import { consumerGroups } from '@commerce/events';
+import { brokersReachable, registerDeadLetterRoutes } from '@commerce/kafka';
 import { createHttpShell, type HttpApp } from '@commerce/service';
 import type { Deps } from './deps.ts';
 import { statusByCode } from './domain/errors.ts';
@@ -13,6 +14,7 @@ export async function buildApp(deps: Deps): Promise<HttpApp> {
     service: 'coupon-api',
     logger: deps.logger,
     metrics: deps.metrics,
+    trustedProxies: deps.config.TRUSTED_PROXIES,
     statusByCode,
     // 503 while a dependency is down, so the gateway stops sending rushes here. Requests
     // already accepted are safe either way: they wait in the outbox.
@@ -26,5 +28,11 @@ export async function buildApp(deps: Deps): Promise<HttpApp> {
   registerCouponRoutes(app, deps);
   registerRequestRoutes(app, deps);
   registerUserRoutes(app, deps);
+  registerDeadLetterRoutes(app, {
+    kafka: deps.kafka,
+    codec: deps.codec,
+    topic: consumerGroups.couponApi.deadLetterTopic,
+    operatorKey: deps.config.OPERATOR_API_KEY,
+  });
   return app;
 }

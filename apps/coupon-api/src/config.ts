@@ -1,17 +1,27 @@
-import { commonEnv, databaseUrl, loadConfig, redisUrl } from '@commerce/service';
+import {
+  commonEnv,
+  databaseUrl,
+  loadConfig,
+  operatorApiKey,
+  redisClusterEnv,
+  redisUrl,
+  trustedProxies,
+} from '@commerce/service';
 import { z } from 'zod';
 
 const schema = z.object({
   ...commonEnv,
   PORT: commonEnv.PORT.default(3001),
+  /** The gateway's address: its X-Forwarded-* headers are believed, nobody else's. */
+  TRUSTED_PROXIES: trustedProxies,
   /** The coupon database (shared with coupon-worker). */
   DATABASE_URL: databaseUrl,
   /** Redis: admission (queue order, duplicates, remaining), the result broadcast between instances. */
   REDIS_URL: redisUrl,
-  /** Operators send it as X-Api-Key to create coupons. */
-  OPERATOR_API_KEY: z
-    .string({ error: 'set OPERATOR_API_KEY to a secret of at least 16 characters' })
-    .min(16, 'OPERATOR_API_KEY must be at least 16 characters'),
+  /** "true": REDIS_URL lists seed nodes of a Redis Cluster (the keys of a coupon share one slot). */
+  REDIS_CLUSTER: redisClusterEnv,
+  /** Operators send it as X-Api-Key to create coupons and to handle dead letters. */
+  OPERATOR_API_KEY: operatorApiKey,
   /** How long a coupon's details are cached in memory; the worker re-checks them in the database. */
   COUPON_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   /** Comment lines on idle SSE streams keep proxies from closing them. */

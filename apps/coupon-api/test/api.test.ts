@@ -1,29 +1,25 @@
 import { couponMigrationsDir } from '@commerce/coupon-db';
-import { formatDatabaseUrl, migrate } from '@commerce/db';
+import { type FreshDatabase, freshDatabase } from '@commerce/db/testing';
 import { createLogger } from '@commerce/service';
-import { stackAddresses, uniqueName } from '@commerce/testing';
-import { createConnection } from 'mariadb';
+import { serviceEnv, uniqueName } from '@commerce/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
+import { admissionKeys } from '../src/data-access/admission-keys.ts';
 import { createDeps, type Deps } from '../src/deps.ts';
 
 // The API in-process against the real stack. Nothing consumes what it publishes here:
 // these tests are about what the API accepts, refuses and stores.
-const { mysql, kafkaBrokers, schemaRegistryUrl, redisUrl } = stackAddresses();
-const database = uniqueName('coupon_api');
 const apiKey = 'component-test-key-0123';
+let database: FreshDatabase;
 let deps: Deps;
 let app: Awaited<ReturnType<typeof buildApp>>;
 
 beforeAll(async () => {
-  const db = { ...mysql, database };
-  await migrate(db, couponMigrationsDir);
+  database = await freshDatabase(couponMigrationsDir, 'coupon_api');
   const config = readConfig({
-    DATABASE_URL: formatDatabaseUrl(db),
-    REDIS_URL: redisUrl,
-    KAFKA_BROKERS: kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: schemaRegistryUrl,
+    ...serviceEnv(),
+    DATABASE_URL: database.url,
     OPERATOR_API_KEY: apiKey,
     COUPON_CACHE_TTL_MS: '0',
   });
@@ -32,11 +28,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await app.close();
-  await deps.close();
-  const conn = await createConnection(mysql);
-  await conn.query(`DROP DATABASE IF EXISTS \`${database}\``);
-  await conn.end();
+  await app?.close();
+  await deps?.close();
+  await database?.drop();
 });
 
 async function coupon(offsets = { from: -60_000, until: 3_600_000 }, totalQuantity = 5) {
@@ -155,11 +149,7 @@ describe('POST /coupons/issue', () => {
   it('when Redis loses the queue of a coupon, then admission is rebuilt from the database: no second place for a user, no extra places', async () => {
     const couponId = await coupon(undefined, 3);
     expect((await issue({ userId: 'g1', couponId })).statusCode).toBe(202);
-    await deps.redis.del(
-      `coupon:{${couponId}}:admitted`,
-      `coupon:{${couponId}}:remaining`,
-      `coupon:{${couponId}}:sequence`,
-    );
+    await deps.redis.del(...admissionKeys(couponId));
 
     const again = await issue({ userId: 'g1', couponId });
     const others = await Promise.all(
@@ -255,6 +245,10 @@ describe('the rest of the API', () => {
       '/coupons/issue',
       '/coupons/requests/{requestId}',
       '/coupons/{couponId}',
+      '/ops/dead-letters',
+      '/ops/dead-letters/purge',
+      '/ops/dead-letters/replay',
+      '/ops/dead-letters/{partition}/{offset}',
       '/users/{userId}/coupon-events',
       '/users/{userId}/coupons',
     ]);

@@ -11,6 +11,7 @@ export async function buildApp(deps: Deps): Promise<HttpApp> {
     service: 'order-api',
     logger: deps.logger,
     metrics: deps.metrics,
+    trustedProxies: deps.config.TRUSTED_PROXIES,
     statusByCode: orderErrorStatus,
     readiness: {
       database: () => deps.prisma.$queryRaw`SELECT 1`,

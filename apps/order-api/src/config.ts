@@ -8,6 +8,7 @@ import {
   operatorApiKey,
   redisUrl,
   timeZone,
+  trustedProxies,
 } from '@commerce/service';
 import { z } from 'zod';
 
@@ -15,6 +16,8 @@ const schema = z.object({
   ...commonEnv,
   /** The API, /healthz, /readyz, /metrics and /openapi.json. */
   PORT: commonEnv.PORT.default(3002),
+  /** The gateway's address: its X-Forwarded-* headers are believed, nobody else's. */
+  TRUSTED_PROXIES: trustedProxies,
   /** The order database (products, orders, payments, outbox); this service owns it. */
   DATABASE_URL: databaseUrl,
   /** Database connections of this process (Prisma; the outbox relay has two more of its own). */

@@ -5,6 +5,8 @@ export type { StatusByCode } from './http/errors.ts';
 export type { ReadinessCheck } from './http/operations.ts';
 export * from './http/operator-key.ts';
 export * from './http/schemas.ts';
+export * from './http/trusted-proxies.ts';
 export * from './lifecycle.ts';
 export * from './logger.ts';
+export * from './redis.ts';
 export * from './worker.ts';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { couponMigrationsDir, createCouponDb } from '@commerce/coupon-db';
-import { formatDatabaseUrl, migrate } from '@commerce/db';
+import { freshDatabase } from '@commerce/db/testing';
 import { allTopicSpecs, registerAll, subjectSchemas } from '@commerce/events';
 import { createKafkaClient, ensureTopics } from '@commerce/kafka';
 import {
@@ -10,9 +10,7 @@ import {
   stackAddresses,
   startDedicatedBroker,
   startServiceProcess,
-  uniqueName,
 } from '@commerce/testing';
-import { createConnection } from 'mariadb';
 import { pino } from 'pino';
 
 const apps = join(import.meta.dirname, '..', '..', '..');
@@ -22,8 +20,15 @@ const operatorApiKey = 'test-operator-key-0123456789';
  * The whole coupon flow as separate processes (coupon-api and coupon-workers) on a Kafka
  * broker of its own, a fresh coupon database, and the shared registry and Redis.
  */
-export async function startCouponSystem(options: { workers: number; apis?: number }) {
-  const { mysql, schemaRegistryUrl, redisUrl } = stackAddresses();
+export async function startCouponSystem(options: {
+  workers: number;
+  apis?: number;
+  /** Seed nodes of a Redis Cluster for every process (REDIS_CLUSTER=true); the stack's Redis otherwise. */
+  redisCluster?: string;
+  /** More environment for the coupon-api processes only (a benchmark's NODE_OPTIONS=--cpu-prof). */
+  apiEnv?: Record<string, string>;
+}) {
+  const { schemaRegistryUrl, redisUrl } = stackAddresses();
   const broker: DedicatedBroker = await startDedicatedBroker();
   const kafka = createKafkaClient({
     clientId: 'e2e',
@@ -36,14 +41,14 @@ export async function startCouponSystem(options: { workers: number; apis?: numbe
   await admin.disconnect();
   await registerAll(schemaRegistryUrl, subjectSchemas());
 
-  const db = { ...mysql, database: uniqueName('coupon_e2e') };
-  await migrate(db, couponMigrationsDir);
-  const prisma = createCouponDb(formatDatabaseUrl(db), 4);
+  const database = await freshDatabase(couponMigrationsDir, 'coupon_e2e');
+  const prisma = createCouponDb(database.url, 4);
   const env = {
     KAFKA_BROKERS: broker.brokers.join(','),
     SCHEMA_REGISTRY_URL: schemaRegistryUrl,
-    DATABASE_URL: formatDatabaseUrl(db),
-    REDIS_URL: redisUrl,
+    DATABASE_URL: database.url,
+    REDIS_URL: options.redisCluster ?? redisUrl,
+    REDIS_CLUSTER: String(options.redisCluster !== undefined),
     OPERATOR_API_KEY: operatorApiKey,
     LOG_LEVEL: 'info',
     // A killed worker's partitions move to the survivor after 6 s instead of 30.
@@ -59,7 +64,7 @@ export async function startCouponSystem(options: { workers: number; apis?: numbe
       await startServiceProcess({
         name: `coupon-api-${i}`,
         entry: join(apps, 'coupon-api', 'src', 'main.ts'),
-        env: { ...env, PORT: String(port) },
+        env: { ...env, ...options.apiEnv, PORT: String(port) },
         readyMessage: 'coupon-api started',
       }),
     );
@@ -74,6 +79,7 @@ export async function startCouponSystem(options: { workers: number; apis?: numbe
   const workers: ServiceProcess[] = [];
   for (let i = 0; i < options.workers; i++) workers.push(await startWorker(i));
   const baseUrl = apiUrls[0] as string;
+  let nextApi = 0; // requests go round the coupon-api instances, as a load balancer sends them
 
   return {
     broker,
@@ -100,7 +106,8 @@ export async function startCouponSystem(options: { workers: number; apis?: numbe
       return ((await res.json()) as { id: string }).id;
     },
     async issue(userId: string, couponId: string, headers: Record<string, string> = {}) {
-      const res = await fetch(`${baseUrl}/coupons/issue`, {
+      const apiUrl = apiUrls[nextApi++ % apiUrls.length] as string;
+      const res = await fetch(`${apiUrl}/coupons/issue`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ userId, couponId }),
@@ -126,9 +133,7 @@ export async function startCouponSystem(options: { workers: number; apis?: numbe
       await Promise.allSettled([...apis, ...workers].map((p) => p.kill()));
       await prisma.$disconnect();
       await broker.destroy();
-      const conn = await createConnection(mysql);
-      await conn.query(`DROP DATABASE IF EXISTS \`${db.database}\``);
-      await conn.end();
+      await database.drop();
     },
   };
 }

@@ -28,19 +28,24 @@ export interface HttpShellOptions {
   metrics?: Registry;
   /** Largest request body accepted; larger ones are refused with 413. */
   bodyLimit?: number;
+  /**
+   * Addresses whose X-Forwarded-* headers are believed (TRUSTED_PROXIES: the gateway's);
+   * none by default, so a client cannot choose its own request.ip.
+   */
+  trustedProxies?: string[];
 }
 
 /**
  * The HTTP shell of every service, built but not listening: zod validation and
  * serialisation, an OpenAPI document made from the route schemas (/openapi.json), request
- * ids taken from X-Request-Id (echoed back), X-Forwarded-* honoured behind the gateway,
+ * ids taken from X-Request-Id (echoed back), X-Forwarded-* honoured from the trusted gateway only,
  * structured errors, health, readiness and metrics. Routes are added by the service.
  */
 export async function createHttpShell(options: HttpShellOptions) {
   const metrics = options.metrics ?? new Registry();
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
-    trustProxy: true,
+    trustProxy: options.trustedProxies ?? [],
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     // The gateway's or client's X-Request-Id becomes the request id only when it is safe.
     requestIdHeader: false,
@@ -52,7 +57,11 @@ export async function createHttpShell(options: HttpShellOptions) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // Codes the shell itself raises (operator routes) keep their status whatever the service maps.
-  installErrorHandling(app, { ...options.statusByCode, OPERATOR_KEY_REQUIRED: 401 });
+  installErrorHandling(app, {
+    ...options.statusByCode,
+    OPERATOR_KEY_REQUIRED: 401,
+    DEAD_LETTER_NOT_FOUND: 404,
+  });
 
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
