@@ -11,6 +11,7 @@ export async function buildApp(deps: Deps): Promise<HttpApp> {
     logger: deps.logger,
     metrics: deps.metrics,
     statusByCode: webhookErrorStatus,
+    trustedProxies: deps.config.TRUSTED_PROXIES,
     readiness: {
       database: () => deps.pool.query('SELECT 1'),
       kafka: deps.kafkaReachable,

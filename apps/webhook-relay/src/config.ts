@@ -5,6 +5,7 @@ import {
   kafkaNamePrefix,
   loadConfig,
   operatorApiKey,
+  trustedProxies,
 } from '@commerce/service';
 import { z } from 'zod';
 import { parseAllowList } from './domain/destination-policy.ts';
@@ -31,6 +32,8 @@ const schema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(8),
   /** Operators send it in X-Api-Key on every /webhooks route. */
   OPERATOR_API_KEY: operatorApiKey,
+  /** The gateway's address: its X-Forwarded-* headers are believed, nobody else's. */
+  TRUSTED_PROXIES: trustedProxies,
   KAFKA_NAME_PREFIX: kafkaNamePrefix,
   CONSUMER_CONCURRENCY: consumerConcurrency,
   /** The delay before each retry; the attempts are one more than the delays (seed: 1s,2s,4s,8s). */
