@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// The demo: a coupon rush, a paid order and the analytics report, against the services started by
-// infra/local/apps.sh. Prints what a shopper and an operator would see, then checks the
-// system's promises and exits 1 if any of them failed.
+// The demo: a coupon rush, a paid order, the analytics report and the payment's webhooks,
+// against the services started by infra/local/apps.sh. Prints what a shopper and an
+// operator would see, then checks the system's promises and exits 1 if any failed.
+import { setUpWebhooks } from './webhooks.ts';
+
 const couponApi = process.env.COUPON_API_URL ?? 'http://127.0.0.1:3001';
 const orderApi = process.env.ORDER_API_URL ?? 'http://127.0.0.1:3002';
 const analyticsApi = process.env.ANALYTICS_API_URL ?? 'http://127.0.0.1:3103';
@@ -178,7 +180,12 @@ async function orderAndRanking() {
     ours?.quantity === 3,
     `${ours?.quantity} units ranked of 3 paid`,
   );
-  return { productId: product.body.id as string, units: 3, revenue: order.body.total as number };
+  return {
+    orderId: order.body.id as string,
+    productId: product.body.id as string,
+    units: 3,
+    revenue: order.body.total as number,
+  };
 }
 
 /** The operators' analytics report, once the analytics worker has counted what the demo did. */
@@ -223,9 +230,11 @@ async function analyticsReport(
   );
 }
 
+const verifyWebhooks = await setUpWebhooks(check);
 const rush = await couponRush();
 const sale = await orderAndRanking();
 await analyticsReport(rush, sale);
+await verifyWebhooks(sale.orderId);
 console.log('\nOpenAPI: /openapi.json on each API; metrics: /metrics; readiness: /readyz');
 console.log('\nChecked:');
 for (const c of checks) console.log(`  ${c.held ? 'ok    ' : 'FAILED'} ${c.promise} (${c.seen})`);

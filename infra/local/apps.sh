@@ -11,7 +11,10 @@ source "$here/lib/common.sh"
 : "${OPERATOR_API_KEY:=local-operator-key-change-me}"
 # The local gateway (stack.sh) reaches the services from loopback: believe its X-Forwarded-*.
 : "${TRUSTED_PROXIES:=127.0.0.1}"
-export OPERATOR_API_KEY TRUSTED_PROXIES PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$(type -P true)}"
+# The local demo's webhook receivers listen on loopback, which webhook-relay refuses unless
+# allow-listed (its SSRF policy); production leaves this empty.
+: "${DESTINATION_ALLOW_LIST:=127.0.0.0/8,::1/128}"
+export OPERATOR_API_KEY TRUSTED_PROXIES DESTINATION_ALLOW_LIST PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$(type -P true)}"
 database_url() { echo "mysql://$MYSQL_USER:$MYSQL_PASSWORD@$MYSQL_HOST:$MYSQL_PORT/$1"; }
 
 # name port database migrations probe, one service a line (infra/apps.txt, the one list).

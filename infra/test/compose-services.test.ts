@@ -77,8 +77,9 @@ describe('docker-compose.yml and infra/apps.txt', () => {
       expect(composeText).toMatch(new RegExp(`\\$\\{${secret}:\\?`));
   });
 
-  it('keeps a marked slot for webhook-relay, whose gateway route already exists', () => {
-    expect(composeText).toMatch(/SLOT: webhook-relay/);
+  it('runs webhook-relay on 3003 after its migration, behind the gateway route', () => {
+    expect(services['webhook-relay']?.environment?.PORT).toBe(3003);
+    expect(services['webhook-relay']?.depends_on).toHaveProperty('webhook-migrate');
     expect(services.gateway?.environment?.WEBHOOK_RELAY_UPSTREAM).toBe('webhook-relay:3003');
   });
 });
