@@ -1,10 +1,18 @@
 export * from './config.ts';
 export * from './errors.ts';
 export * from './http/app.ts';
+export * from './http/error-codes.ts';
 export type { StatusByCode } from './http/errors.ts';
 export type { ReadinessCheck } from './http/operations.ts';
 export * from './http/operator-key.ts';
 export * from './http/schemas.ts';
 export * from './lifecycle.ts';
 export * from './logger.ts';
+export * from './security/access.ts';
+export * from './security/guards.ts';
+export type { OverloadSettings } from './security/overload.ts';
+export * from './security/production-secrets.ts';
+export type { RateLimitSettings } from './security/rate-limits.ts';
+export * from './security/settings.ts';
+export * from './security/shopper-tokens.ts';
 export * from './worker.ts';
