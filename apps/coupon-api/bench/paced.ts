@@ -2,25 +2,29 @@
 // answers, and each latency counts from its planned instant (a late send counts against it).
 // autocannon's overallRate instead lets every connection send its quota at the top of each
 // second: bursts as wide as the connections.
-import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import type { LoadResult } from './load.ts';
+import type { TokenPool } from './tokens.ts';
 
 export async function pacedIssueLoad(
   baseUrl: string,
   couponId: string,
   plan: { rate: number; seconds: number },
+  tokens: TokenPool,
 ): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const url = new URL('/coupons/issue', baseUrl);
-  const users = `p-${randomUUID().slice(0, 8)}`;
   const latencies: number[] = [];
   let other = 0;
-  const send = (i: number, due: number) =>
+  const body = JSON.stringify({ couponId });
+  const send = (due: number) =>
     new Promise<void>((resolve) => {
       const from = Math.min(due, performance.now()); // sent up to 1 ms early: from then
-      const body = JSON.stringify({ userId: `${users}-${i}`, couponId });
-      const headers = { 'content-type': 'application/json', 'content-length': body.length };
+      const headers = {
+        'content-type': 'application/json',
+        'content-length': body.length,
+        authorization: `Bearer ${tokens.next()}`,
+      };
       const req = request(url, { method: 'POST', agent, headers, timeout: 10_000 }, (res) => {
         res.resume().on('end', () => {
           if (res.statusCode === 202) latencies.push(performance.now() - from);
@@ -43,7 +47,7 @@ export async function pacedIssueLoad(
     const due = started + (i * 1000) / plan.rate;
     const wait = due - performance.now();
     if (wait >= 1) await new Promise((r) => setTimeout(r, wait));
-    sent.push(send(i, due));
+    sent.push(send(due));
   }
   await Promise.all(sent);
   const seconds = (performance.now() - started) / 1000;

@@ -1,6 +1,7 @@
 import { couponMigrationsDir } from '@commerce/coupon-db';
 import { formatDatabaseUrl, migrate } from '@commerce/db';
 import { createLogger } from '@commerce/service';
+import { testShopperTokens } from '@commerce/service/testing';
 import { stackAddresses, uniqueName } from '@commerce/testing';
 import { createConnection } from 'mariadb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { createDeps, type Deps } from '../src/deps.ts';
 const { mysql, kafkaBrokers, schemaRegistryUrl, redisUrl } = stackAddresses();
 const database = uniqueName('coupon_api');
 const apiKey = 'component-test-key-0123';
+const idp = testShopperTokens();
 let deps: Deps;
 let app: Awaited<ReturnType<typeof buildApp>>;
 
@@ -26,6 +28,9 @@ beforeAll(async () => {
     SCHEMA_REGISTRY_URL: schemaRegistryUrl,
     OPERATOR_API_KEY: apiKey,
     COUPON_CACHE_TTL_MS: '0',
+    ...idp.env,
+    RATE_LIMIT_NAMESPACE: uniqueName('rl'),
+    RATE_LIMIT_PER_ADDRESS: '100000',
   });
   deps = await createDeps(config, createLogger('coupon-api-test', 'silent'));
   app = await buildApp(deps);
@@ -57,14 +62,23 @@ async function coupon(offsets = { from: -60_000, until: 3_600_000 }, totalQuanti
   return res.json().id as string;
 }
 
-const issue = (payload: unknown, headers: Record<string, string> = {}) =>
-  app.inject({ method: 'POST', url: '/coupons/issue', payload: payload as object, headers });
+const bearer = async (userId: string) => ({ authorization: `Bearer ${await idp.mint(userId)}` });
+/** POST /coupons/issue as `userId` (the token's user); the body is sent as given. */
+const issueAs = async (userId: string, payload: unknown, headers: Record<string, string> = {}) =>
+  app.inject({
+    method: 'POST',
+    url: '/coupons/issue',
+    payload: payload as object,
+    headers: { ...(await bearer(userId)), ...headers },
+  });
+const issue = (userId: string, couponId: string, headers: Record<string, string> = {}) =>
+  issueAs(userId, { couponId }, headers);
 const rowCount = () => deps.prisma.couponRequest.count();
 
 describe('POST /coupons/issue', () => {
   it('when the request is valid, then 202 with a request id, and the request is logged PENDING with its event in the outbox', async () => {
     const couponId = await coupon();
-    const res = await issue({ userId: 'alice', couponId });
+    const res = await issue('alice', couponId);
 
     expect(res.statusCode).toBe(202);
     const { requestId, sequence } = res.json();
@@ -77,7 +91,11 @@ describe('POST /coupons/issue', () => {
       where: { messageKey: 'alice', topic: 'coupon-requests' },
     });
     expect(outbox.map((o) => JSON.parse(o.payload).requestId)).toContain(requestId);
-    const status = await app.inject({ method: 'GET', url: `/coupons/requests/${requestId}` });
+    const status = await app.inject({
+      method: 'GET',
+      url: `/coupons/requests/${requestId}`,
+      headers: await bearer('alice'),
+    });
     expect(status.json()).toMatchObject({
       requestId,
       status: 'PENDING',
@@ -87,15 +105,15 @@ describe('POST /coupons/issue', () => {
   });
 
   it.each([
-    ['a missing field', { userId: 'bob' }],
-    ['a wrong type', { userId: 42, couponId: 'x' }],
-    ['a huge string', { userId: 'b'.repeat(10_000), couponId: 'x' }],
-    ['an unknown field', { userId: 'bob', couponId: 'x', discount: 100 }],
-    ['characters outside the id alphabet', { userId: 'bob smith', couponId: 'x' }],
+    ['a missing field', {}],
+    ['a wrong type', { couponId: 42 }],
+    ['a huge string', { couponId: 'b'.repeat(10_000) }],
+    ['an unknown field', { couponId: 'x', discount: 100 }],
+    ['characters outside the id alphabet', { couponId: 'x y' }],
     ['not an object', ['bob']],
   ])('when the body has %s, then 400 with a structured error and no row', async (_, payload) => {
     const before = await rowCount();
-    const res = await issue(payload);
+    const res = await issueAs('bob', payload);
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({
       error: { code: 'VALIDATION_FAILED', details: expect.any(Array) },
@@ -111,7 +129,7 @@ describe('POST /coupons/issue', () => {
   ] as const)('when the coupon is %s, then %i %s and no row', async (_, window, status, code) => {
     const couponId = window ? await coupon(window) : 'no-such-coupon';
     const before = await rowCount();
-    const res = await issue({ userId: 'carol', couponId });
+    const res = await issue('carol', couponId);
     expect(res.statusCode).toBe(status);
     expect(res.json().error.code).toBe(code);
     expect(await rowCount()).toBe(before);
@@ -119,9 +137,9 @@ describe('POST /coupons/issue', () => {
 
   it('when the same user asks twice, then the second is refused as ALREADY_REQUESTED and leaves no row', async () => {
     const couponId = await coupon();
-    expect((await issue({ userId: 'dave', couponId })).statusCode).toBe(202);
+    expect((await issue('dave', couponId)).statusCode).toBe(202);
     const before = await rowCount();
-    const again = await issue({ userId: 'dave', couponId });
+    const again = await issue('dave', couponId);
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('ALREADY_REQUESTED');
     expect(await rowCount()).toBe(before);
@@ -130,7 +148,7 @@ describe('POST /coupons/issue', () => {
   it('when the places are gone, then SOLD_OUT at once', async () => {
     const couponId = await coupon(undefined, 2);
     const answers = await Promise.all(
-      ['e1', 'e2', 'e3', 'e4'].map((userId) => issue({ userId, couponId })),
+      ['e1', 'e2', 'e3', 'e4'].map((userId) => issue(userId, couponId)),
     );
     expect(answers.map((a) => a.statusCode).sort()).toEqual([202, 202, 409, 409]);
     expect(answers.filter((a) => a.statusCode === 409).map((a) => a.json().error.code)).toEqual([
@@ -142,9 +160,9 @@ describe('POST /coupons/issue', () => {
   it('when an Idempotency-Key is repeated, then the same request id comes back; reused for another coupon, then 422', async () => {
     const [first, second] = [await coupon(), await coupon()];
     const headers = { 'idempotency-key': uniqueName('key') };
-    const a = await issue({ userId: 'frank', couponId: first }, headers);
-    const b = await issue({ userId: 'frank', couponId: first }, headers);
-    const c = await issue({ userId: 'frank', couponId: second }, headers);
+    const a = await issue('frank', first, headers);
+    const b = await issue('frank', first, headers);
+    const c = await issue('frank', second, headers);
     expect(a.statusCode).toBe(202);
     expect(b.statusCode).toBe(202);
     expect(b.json().requestId).toBe(a.json().requestId);
@@ -154,17 +172,15 @@ describe('POST /coupons/issue', () => {
 
   it('when Redis loses the queue of a coupon, then admission is rebuilt from the database: no second place for a user, no extra places', async () => {
     const couponId = await coupon(undefined, 3);
-    expect((await issue({ userId: 'g1', couponId })).statusCode).toBe(202);
+    expect((await issue('g1', couponId)).statusCode).toBe(202);
     await deps.redis.del(
       `coupon:{${couponId}}:admitted`,
       `coupon:{${couponId}}:remaining`,
       `coupon:{${couponId}}:sequence`,
     );
 
-    const again = await issue({ userId: 'g1', couponId });
-    const others = await Promise.all(
-      ['g2', 'g3', 'g4'].map((userId) => issue({ userId, couponId })),
-    );
+    const again = await issue('g1', couponId);
+    const others = await Promise.all(['g2', 'g3', 'g4'].map((userId) => issue(userId, couponId)));
 
     expect(again.json().error.code).toBe('ALREADY_REQUESTED');
     expect(others.map((o) => o.statusCode).sort()).toEqual([202, 202, 409]);
@@ -234,14 +250,12 @@ describe('the rest of the API', () => {
   });
 
   it('answers 404 for an unknown request, 400 for a malformed id, and lists a user with no coupons as empty', async () => {
-    expect(
-      (await app.inject({ method: 'GET', url: `/coupons/requests/${crypto.randomUUID()}` }))
-        .statusCode,
-    ).toBe(404);
-    expect(
-      (await app.inject({ method: 'GET', url: '/coupons/requests/not-a-uuid' })).statusCode,
-    ).toBe(400);
-    expect((await app.inject({ method: 'GET', url: '/users/nobody/coupons' })).json()).toEqual([]);
+    const headers = await bearer('nobody');
+    const get = (url: string) => app.inject({ method: 'GET', url, headers });
+    expect((await get(`/coupons/requests/${crypto.randomUUID()}`)).statusCode).toBe(404);
+    expect((await get('/coupons/requests/not-a-uuid')).statusCode).toBe(400);
+    expect((await get('/users/me/coupons')).json()).toEqual([]);
+    expect((await get('/users/nobody/coupons')).json()).toEqual([]);
   });
 
   it('is ready while its dependencies answer, and documents every route in OpenAPI', async () => {
@@ -255,8 +269,17 @@ describe('the rest of the API', () => {
       '/coupons/issue',
       '/coupons/requests/{requestId}',
       '/coupons/{couponId}',
+      '/users/me/coupon-events',
+      '/users/me/coupons',
       '/users/{userId}/coupon-events',
       '/users/{userId}/coupons',
     ]);
+    expect(doc.components.securitySchemes.shopperToken).toMatchObject({ scheme: 'bearer' });
+    const issue = doc.paths['/coupons/issue'].post;
+    expect(issue.security).toEqual([{ shopperToken: [] }]);
+    expect(Object.keys(issue.responses)).toEqual(
+      expect.arrayContaining(['202', '401', '403', '429', '503']),
+    );
+    expect(doc.paths['/coupons'].post.security).toEqual([{ operatorKey: [] }]);
   });
 });

@@ -3,9 +3,11 @@ import { couponMigrationsDir, createCouponDb } from '@commerce/coupon-db';
 import { formatDatabaseUrl, migrate } from '@commerce/db';
 import { allTopicSpecs, registerAll, subjectSchemas } from '@commerce/events';
 import { createKafkaClient, ensureTopics } from '@commerce/kafka';
+import { testShopperTokens } from '@commerce/service/testing';
 import {
   type DedicatedBroker,
   freePort,
+  leakedSecrets,
   type ServiceProcess,
   stackAddresses,
   startDedicatedBroker,
@@ -22,7 +24,12 @@ const operatorApiKey = 'test-operator-key-0123456789';
  * The whole coupon flow as separate processes (coupon-api and coupon-workers) on a Kafka
  * broker of its own, a fresh coupon database, and the shared registry and Redis.
  */
-export async function startCouponSystem(options: { workers: number; apis?: number }) {
+export async function startCouponSystem(options: {
+  workers: number;
+  apis?: number;
+  /** How the test identity provider signs (ES256 mints faster, for benchmarks). */
+  tokenAlgorithm?: 'RS256' | 'ES256';
+}) {
   const { mysql, schemaRegistryUrl, redisUrl } = stackAddresses();
   const broker: DedicatedBroker = await startDedicatedBroker();
   const kafka = createKafkaClient({
@@ -39,7 +46,14 @@ export async function startCouponSystem(options: { workers: number; apis?: numbe
   const db = { ...mysql, database: uniqueName('coupon_e2e') };
   await migrate(db, couponMigrationsDir);
   const prisma = createCouponDb(formatDatabaseUrl(db), 4);
+  const idp = testShopperTokens(options.tokenAlgorithm);
   const env = {
+    ...idp.env,
+    // The rush comes from one address as fast as the machine can send: no budget stops it
+    // here (security.test.ts covers the limits).
+    RATE_LIMIT_PER_ADDRESS: '10000000',
+    RATE_LIMIT_PER_USER: '1000',
+    RATE_LIMIT_NAMESPACE: uniqueName('rl'),
     KAFKA_BROKERS: broker.brokers.join(','),
     SCHEMA_REGISTRY_URL: schemaRegistryUrl,
     DATABASE_URL: formatDatabaseUrl(db),
@@ -74,6 +88,12 @@ export async function startCouponSystem(options: { workers: number; apis?: numbe
   const workers: ServiceProcess[] = [];
   for (let i = 0; i < options.workers; i++) workers.push(await startWorker(i));
   const baseUrl = apiUrls[0] as string;
+  const tokens = new Map<string, Promise<string>>();
+  /** The Authorization header of `userId` (one token per user, minted on first use). */
+  const authorization = async (userId: string) => {
+    if (!tokens.has(userId)) tokens.set(userId, idp.mint(userId));
+    return { authorization: `Bearer ${await tokens.get(userId)}` };
+  };
 
   return {
     broker,
@@ -82,6 +102,8 @@ export async function startCouponSystem(options: { workers: number; apis?: numbe
     apiUrls,
     workers,
     startWorker,
+    idp,
+    authorization,
     async createCoupon(totalQuantity: number, window = { from: -60_000, until: 3_600_000 }) {
       const res = await fetch(`${baseUrl}/coupons`, {
         method: 'POST',
@@ -102,8 +124,12 @@ export async function startCouponSystem(options: { workers: number; apis?: numbe
     async issue(userId: string, couponId: string, headers: Record<string, string> = {}) {
       const res = await fetch(`${baseUrl}/coupons/issue`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ userId, couponId }),
+        headers: {
+          'content-type': 'application/json',
+          ...(await authorization(userId)),
+          ...headers,
+        },
+        body: JSON.stringify({ couponId }),
       });
       return {
         status: res.status,
@@ -124,11 +150,19 @@ export async function startCouponSystem(options: { workers: number; apis?: numbe
     },
     async close() {
       await Promise.allSettled([...apis, ...workers].map((p) => p.kill()));
+      // Whatever the run logged, no credential may be in it.
+      const someTokens = await Promise.all([...tokens.values()].slice(0, 50));
+      const leaks = leakedSecrets([...apis, ...workers], {
+        OPERATOR_API_KEY: operatorApiKey,
+        'the database password': `:${mysql.password}@`,
+        ...Object.fromEntries(someTokens.map((token, i) => [`shopper token ${i}`, token])),
+      });
       await prisma.$disconnect();
       await broker.destroy();
       const conn = await createConnection(mysql);
       await conn.query(`DROP DATABASE IF EXISTS \`${db.database}\``);
       await conn.end();
+      if (leaks.length > 0) throw new Error(`secrets in the service logs: ${leaks.join('; ')}`);
     },
   };
 }

@@ -13,6 +13,7 @@ import { shellErrorStatus } from './error-codes.ts';
 import { installErrorHandling, type StatusByCode } from './errors.ts';
 import { installOperationsRoutes, type ReadinessCheck } from './operations.ts';
 import { safeRequestId, validTraceparent } from './request-headers.ts';
+import { securitySchemes } from './schemas.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -91,7 +92,10 @@ export async function createHttpShell(options: HttpShellOptions) {
   });
 
   await app.register(swagger, {
-    openapi: { info: { title: options.service, version: options.version ?? '0.0.0' } },
+    openapi: {
+      info: { title: options.service, version: options.version ?? '0.0.0' },
+      components: { securitySchemes },
+    },
     transform: jsonSchemaTransform,
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
