@@ -1,4 +1,12 @@
-import { booleanFromEnv, commonEnv, databaseUrl, loadConfig } from '@commerce/service';
+import {
+  booleanFromEnv,
+  commonEnv,
+  databaseUrl,
+  loadConfig,
+  operatorApiKey,
+  overloadEnv,
+  trustedProxiesEnv,
+} from '@commerce/service';
 import { z } from 'zod';
 import { hourBucket } from './domain/hours.ts';
 
@@ -17,6 +25,11 @@ const schema = z
     PORT: commonEnv.PORT.default(3103),
     /** The analytics database (its own: mysql://user:pass@host:3306/analytics). */
     DATABASE_URL: databaseUrl,
+    /** Operators send it in X-Api-Key to read the reports (/analytics/...). */
+    OPERATOR_API_KEY: operatorApiKey,
+    /** Shedding (OVERLOAD_*) and the gateway's address (TRUSTED_PROXIES) for the read API. */
+    ...overloadEnv,
+    ...trustedProxiesEnv,
     /** Connections to it: one per partition flushing at once, plus the read API. */
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(6),
     /** IANA time zone whose hours and days the aggregates use (the rankings' zone by default). */

@@ -4,11 +4,12 @@ import { createDatabaseSink } from '../src/data-access/database.sink.ts';
 import { toFacts } from '../src/domain/facts.ts';
 import type { AnalyticsEvent } from '../src/domain/model.ts';
 import { anOrder, seoulMidnight, type TestEvent } from './support/events.ts';
-import { createHarness, type Harness } from './support/harness.ts';
+import { createHarness, type Harness, operatorKey } from './support/harness.ts';
 
 let h: Harness;
 let app: Awaited<ReturnType<Harness['worker']>>['app'];
 const HOUR = 3_600_000;
+const operator = { 'x-api-key': operatorKey };
 
 beforeAll(async () => {
   h = await createHarness();
@@ -52,7 +53,7 @@ const range = 'from=2026-03-09T00:00:00%2B09:00&to=2026-03-11T00:00:00%2B09:00';
 
 describe('the analytics read API', () => {
   it('when sales are asked per hour, then each hour has its orders, revenue and distinct buyers', async () => {
-    const res = await app.inject({ url: `/analytics/sales?${range}` });
+    const res = await app.inject({ headers: operator, url: `/analytics/sales?${range}` });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       timeZone: 'Asia/Seoul',
@@ -69,6 +70,7 @@ describe('the analytics read API', () => {
 
   it('when one product’s sales are asked per day, then its units and revenue are summed per Seoul day', async () => {
     const res = await app.inject({
+      headers: operator,
       url: `/analytics/sales?${range}&granularity=day&productId=lamp`,
     });
     expect(res.json().buckets).toEqual([
@@ -78,12 +80,16 @@ describe('the analytics read API', () => {
   });
 
   it('when top products are asked by units or by revenue, then the order follows the measure', async () => {
-    const byUnits = await app.inject({ url: `/analytics/products/top?${range}&by=units` });
+    const byUnits = await app.inject({
+      headers: operator,
+      url: `/analytics/products/top?${range}&by=units`,
+    });
     expect(byUnits.json().items.map((i: { productId: string }) => i.productId)).toEqual([
       'lamp',
       'kettle',
     ]);
     const byRevenue = await app.inject({
+      headers: operator,
       url: `/analytics/products/top?${range}&by=revenue&limit=1`,
     });
     expect(byRevenue.json().items).toEqual([
@@ -92,7 +98,7 @@ describe('the analytics read API', () => {
   });
 
   it('when a coupon is asked, then it reports requested, issued, failures by reason and the time to sold out', async () => {
-    const res = await app.inject({ url: '/analytics/coupons/c1' });
+    const res = await app.inject({ headers: operator, url: '/analytics/coupons/c1' });
     expect(res.json()).toMatchObject({
       couponId: 'c1',
       requested: 2,
@@ -101,7 +107,7 @@ describe('the analytics read API', () => {
       failedByReason: { OUT_OF_STOCK: 1 },
       timeToSoldOutMs: 1_500,
     });
-    const missing = await app.inject({ url: '/analytics/coupons/nope' });
+    const missing = await app.inject({ headers: operator, url: '/analytics/coupons/nope' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('COUPON_NOT_FOUND');
   });
@@ -109,7 +115,7 @@ describe('the analytics read API', () => {
   it('when the caller accepts text/csv, then every report comes as CSV with a header line', async () => {
     const sales = await app.inject({
       url: `/analytics/sales?${range}`,
-      headers: { accept: 'text/csv' },
+      headers: { ...operator, accept: 'text/csv' },
     });
     expect(sales.headers['content-type']).toMatch(/^text\/csv/);
     expect(sales.body).toBe(
@@ -117,12 +123,12 @@ describe('the analytics read API', () => {
     );
     const top = await app.inject({
       url: `/analytics/products/top?${range}`,
-      headers: { accept: 'text/csv' },
+      headers: { ...operator, accept: 'text/csv' },
     });
     expect(top.body.split('\r\n')[0]).toBe('rank,productId,units,revenue');
     const coupon = await app.inject({
       url: '/analytics/coupons/c1',
-      headers: { accept: 'text/csv' },
+      headers: { ...operator, accept: 'text/csv' },
     });
     expect(coupon.body.split('\r\n')[1]).toMatch(/^c1,2,1,1,OUT_OF_STOCK,1,/);
   });
@@ -146,7 +152,7 @@ describe('the analytics read API', () => {
   ])(
     'when the query has %s, then the answer is 400 with a structured error',
     async (_, url, code) => {
-      const res = await app.inject({ url });
+      const res = await app.inject({ headers: operator, url });
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({
         error: { code, message: expect.any(String) },
@@ -154,6 +160,20 @@ describe('the analytics read API', () => {
       });
     },
   );
+
+  it('when the operator key is missing or wrong, then every report is 401 before its query is read', async () => {
+    for (const url of [
+      `/analytics/sales?${range}`,
+      '/analytics/products/top',
+      '/analytics/coupons/c1',
+    ]) {
+      for (const headers of [{}, { 'x-api-key': `${operatorKey}x` }]) {
+        const res = await app.inject({ url, headers });
+        expect(res.statusCode).toBe(401);
+        expect(res.json().error.code).toBe('OPERATOR_KEY_REQUIRED');
+      }
+    }
+  });
 
   it('when the OpenAPI document is read, then it lists the three reports', async () => {
     const doc = (await app.inject({ url: '/openapi.json' })).json();

@@ -17,6 +17,7 @@ import { migratedDatabase } from './database.ts';
 import type { TestEvent } from './events.ts';
 import { readAggregates } from './read-aggregates.ts';
 
+export const operatorKey = 'test-operator-key-0123456789';
 export const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
 const stack = stackAddresses();
 const group = consumerGroups.analyticsWorker;
@@ -42,6 +43,7 @@ export async function createHarness(extra: Record<string, string> = {}) {
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     KAFKA_NAME_PREFIX: prefix,
+    OPERATOR_API_KEY: operatorKey,
     BATCH_MAX_WAIT_MS: '100',
     CONSUMER_SESSION_TIMEOUT_MS: '6000',
     CONSUMER_PAUSE_MS: '200',
