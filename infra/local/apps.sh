@@ -9,7 +9,16 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib/common.sh"
 
 : "${OPERATOR_API_KEY:=local-operator-key-change-me}"
-export OPERATOR_API_KEY PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$(type -P true)}"
+# Every local client is 127.0.0.1, so the per-address budget is the whole machine's: raised
+# here; the per-user budget keeps its default.
+: "${RATE_LIMIT_PER_ADDRESS:=100000}"
+export OPERATOR_API_KEY RATE_LIMIT_PER_ADDRESS PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$(type -P true)}"
+# Shopper tokens: the services trust this clone's own key pair (made on first use under
+# $STATE_DIR/jwt, git-ignored); the demo mints tokens with the same CLI.
+mint_token() {
+  COMMERCE_STACK_DIR="$STATE_DIR" node --conditions=@commerce/source \
+    "$ROOT_DIR/packages/service/src/cli/mint-token.ts" "$@"
+}
 database_url() { echo "mysql://$MYSQL_USER:$MYSQL_PASSWORD@$MYSQL_HOST:$MYSQL_PORT/$1"; }
 
 # name | port | database | migrations folder
@@ -46,6 +55,7 @@ app_up() {
 case "${1:-}" in
   up)
     mkdir -p "$LOG_DIR" "$RUN_DIR"
+    eval "$(mint_token --env)" # exports JWT_ISSUER, JWT_AUDIENCE, JWT_PUBLIC_KEY
     for app in "${APPS[@]}"; do IFS='|' read -r name port database migrations <<<"$app"; app_up "$name" "$port" "$database" "$migrations"; done
     ;;
   down)

@@ -14,6 +14,7 @@ interface Service {
   healthcheck?: { test: unknown };
   restart?: string;
   volumes?: string[];
+  networks?: Record<string, { ipv4_address?: string }>;
 }
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, Service>;
@@ -99,5 +100,19 @@ describe('docker-compose.yml', () => {
     for (const prefix of ['/coupons', '/users', '/products', '/orders'])
       expect(gateway).toContain(`location ${prefix} `);
     expect(gateway).toMatch(/proxy_buffering off/);
+    expect(gateway).toMatch(/limit_req zone=per_client burst=\d+/);
+    expect(gateway).toMatch(/limit_req_status 429;/);
+  });
+
+  it('runs the APIs in production mode, trusting the gateway alone, with no secret written in the file', () => {
+    const gatewayAddress = services.gateway?.networks?.default?.ipv4_address;
+    expect(gatewayAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    for (const name of ['coupon-api', 'order-api', 'analytics-worker']) {
+      const env = services[name]?.environment ?? {};
+      expect(env.NODE_ENV, name).toBe('production');
+      expect(env.TRUSTED_PROXIES, name).toBe(gatewayAddress);
+      // Taken from the environment of `docker compose up`, never a default in the file.
+      expect(String(env.OPERATOR_API_KEY), name).toMatch(/^\$\{OPERATOR_API_KEY:\?/);
+    }
   });
 });

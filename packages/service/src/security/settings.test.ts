@@ -33,6 +33,12 @@ describe('security settings', () => {
     expect(run({ ...jwt, TRUSTED_PROXIES: 'gateway' })).toThrow(/TRUSTED_PROXIES must list/);
   });
 
+  it('when a key source is set but empty (compose passes ${VAR:-} as ""), then it counts as unset', () => {
+    const config = loadConfig(schema, { ...jwt, JWT_JWKS_URL: '' });
+    expect(config.JWT_JWKS_URL).toBeUndefined();
+    expect(() => loadConfig(schema, { ...jwt, JWT_PUBLIC_KEY: '' })).toThrow(/exactly one/);
+  });
+
   it('reads a public key whose line breaks are written as \\n (compose files, .env)', () => {
     const escaped = jwt.JWT_PUBLIC_KEY.replaceAll('\n', '\\n');
     expect(loadConfig(schema, { ...jwt, JWT_PUBLIC_KEY: escaped }).JWT_PUBLIC_KEY).toBe(

@@ -36,21 +36,30 @@ function isAddressOrRange(entry: string): boolean {
   return bits === undefined || /^\d{1,3}$/.test(bits);
 }
 
+/** An empty value counts as unset (compose files pass `${VAR:-}` through as ""). */
+const unsetIfEmpty = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema);
+
 /**
  * How shopper tokens (JWT) are verified. The keys come from the identity provider's JWKS
  * URL or from one public key; exactly one of the two must be set (see `shopperKeySource`).
  */
 export const shopperTokenEnv = {
   /** The identity provider's published keys, e.g. https://id.example.com/.well-known/jwks.json. */
-  JWT_JWKS_URL: z
-    .url({ protocol: /^https?$/, error: 'JWT_JWKS_URL must be an http(s) URL' })
-    .optional(),
+  JWT_JWKS_URL: unsetIfEmpty(
+    z.url({ protocol: /^https?$/, error: 'JWT_JWKS_URL must be an http(s) URL' }).optional(),
+  ),
   /** Or one public key as PEM (SPKI); `\n` escapes are read as line breaks. */
-  JWT_PUBLIC_KEY: z
-    .string()
-    .transform((pem) => pem.replaceAll('\\n', '\n'))
-    .refine(isPublicKeyPem, 'JWT_PUBLIC_KEY must be a PEM public key (-----BEGIN PUBLIC KEY-----)')
-    .optional(),
+  JWT_PUBLIC_KEY: unsetIfEmpty(
+    z
+      .string()
+      .transform((pem) => pem.replaceAll('\\n', '\n'))
+      .refine(
+        isPublicKeyPem,
+        'JWT_PUBLIC_KEY must be a PEM public key (-----BEGIN PUBLIC KEY-----)',
+      )
+      .optional(),
+  ),
   /** The `iss` every token must carry. */
   JWT_ISSUER: z.string({ error: 'set JWT_ISSUER to the issuer (iss) of shopper tokens' }).min(1),
   /** The `aud` every token must name. */
