@@ -33,7 +33,7 @@ describe('security settings', () => {
     expect(run({ ...jwt, TRUSTED_PROXIES: 'gateway' })).toThrow(/TRUSTED_PROXIES must list/);
   });
 
-  it('when a key source is set but empty (compose passes ${VAR:-} as ""), then it counts as unset', () => {
+  it('when a key source is set but empty (compose passes an unset variable as ""), then it counts as unset', () => {
     const config = loadConfig(schema, { ...jwt, JWT_JWKS_URL: '' });
     expect(config.JWT_JWKS_URL).toBeUndefined();
     expect(() => loadConfig(schema, { ...jwt, JWT_PUBLIC_KEY: '' })).toThrow(/exactly one/);
