@@ -29,6 +29,8 @@ export async function startCouponSystem(options: {
   apis?: number;
   /** How the test identity provider signs (ES256 mints faster, for benchmarks). */
   tokenAlgorithm?: 'RS256' | 'ES256';
+  /** Settings of every coupon-api and coupon-worker on top of the defaults here. */
+  env?: Record<string, string>;
 }) {
   const { mysql, schemaRegistryUrl, redisUrl } = stackAddresses();
   const broker: DedicatedBroker = await startDedicatedBroker();
@@ -62,6 +64,7 @@ export async function startCouponSystem(options: {
     LOG_LEVEL: 'info',
     // A killed worker's partitions move to the survivor after 6 s instead of 30.
     CONSUMER_SESSION_TIMEOUT_MS: '6000',
+    ...options.env,
   };
 
   const apiUrls: string[] = [];
@@ -100,6 +103,7 @@ export async function startCouponSystem(options: {
     prisma,
     baseUrl,
     apiUrls,
+    apis,
     workers,
     startWorker,
     idp,
