@@ -1,68 +1,25 @@
-import { couponMigrationsDir } from '@commerce/coupon-db';
-import { formatDatabaseUrl, migrate } from '@commerce/db';
-import { createLogger } from '@commerce/service';
-import { testShopperTokens } from '@commerce/service/testing';
-import { stackAddresses, uniqueName } from '@commerce/testing';
-import { createConnection } from 'mariadb';
+import { uniqueName } from '@commerce/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app.ts';
-import { readConfig } from '../src/config.ts';
-import { createDeps, type Deps } from '../src/deps.ts';
+import type { Deps } from '../src/deps.ts';
+import { operatorKey as apiKey, type CouponApiUnderTest, startCouponApi } from './support/api.ts';
 
 // The API in-process against the real stack. Nothing consumes what it publishes here:
 // these tests are about what the API accepts, refuses and stores.
-const { mysql, kafkaBrokers, schemaRegistryUrl, redisUrl } = stackAddresses();
-const database = uniqueName('coupon_api');
-const apiKey = 'component-test-key-0123';
-const idp = testShopperTokens();
+let api: CouponApiUnderTest;
 let deps: Deps;
-let app: Awaited<ReturnType<typeof buildApp>>;
+let app: CouponApiUnderTest['app'];
 
 beforeAll(async () => {
-  const db = { ...mysql, database };
-  await migrate(db, couponMigrationsDir);
-  const config = readConfig({
-    DATABASE_URL: formatDatabaseUrl(db),
-    REDIS_URL: redisUrl,
-    KAFKA_BROKERS: kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: schemaRegistryUrl,
-    OPERATOR_API_KEY: apiKey,
-    COUPON_CACHE_TTL_MS: '0',
-    ...idp.env,
-    RATE_LIMIT_NAMESPACE: uniqueName('rl'),
-    RATE_LIMIT_PER_ADDRESS: '100000',
-  });
-  deps = await createDeps(config, createLogger('coupon-api-test', 'silent'));
-  app = await buildApp(deps);
+  api = await startCouponApi();
+  ({ deps, app } = api);
 });
 
-afterAll(async () => {
-  await app.close();
-  await deps.close();
-  const conn = await createConnection(mysql);
-  await conn.query(`DROP DATABASE IF EXISTS \`${database}\``);
-  await conn.end();
-});
+afterAll(() => api.close());
 
-async function coupon(offsets = { from: -60_000, until: 3_600_000 }, totalQuantity = 5) {
-  const res = await app.inject({
-    method: 'POST',
-    url: '/coupons',
-    headers: { 'x-api-key': apiKey },
-    payload: {
-      name: 'c',
-      discountType: 'AMOUNT',
-      discountValue: 1000,
-      totalQuantity,
-      validFrom: new Date(Date.now() + offsets.from).toISOString(),
-      validUntil: new Date(Date.now() + offsets.until).toISOString(),
-    },
-  });
-  expect(res.statusCode).toBe(201);
-  return res.json().id as string;
-}
+const coupon = (offsets = { from: -60_000, until: 3_600_000 }, totalQuantity = 5) =>
+  api.createCoupon(totalQuantity, offsets);
 
-const bearer = async (userId: string) => ({ authorization: `Bearer ${await idp.mint(userId)}` });
+const bearer = (userId: string) => api.bearer(userId);
 /** POST /coupons/issue as `userId` (the token's user); the body is sent as given. */
 const issueAs = async (userId: string, payload: unknown, headers: Record<string, string> = {}) =>
   app.inject({

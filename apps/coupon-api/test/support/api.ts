@@ -40,7 +40,7 @@ export async function startCouponApi(env: Record<string, string> = {}) {
     deps,
     idp,
     bearer,
-    async createCoupon(totalQuantity = 5) {
+    async createCoupon(totalQuantity = 5, window = { from: -60_000, until: 3_600_000 }) {
       const res = await app.inject({
         method: 'POST',
         url: '/coupons',
@@ -50,8 +50,8 @@ export async function startCouponApi(env: Record<string, string> = {}) {
           discountType: 'AMOUNT',
           discountValue: 1000,
           totalQuantity,
-          validFrom: new Date(Date.now() - 60_000).toISOString(),
-          validUntil: new Date(Date.now() + 3_600_000).toISOString(),
+          validFrom: new Date(Date.now() + window.from).toISOString(),
+          validUntil: new Date(Date.now() + window.until).toISOString(),
         },
       });
       if (res.statusCode !== 201) throw new Error(`coupon not created: ${res.body}`);
