@@ -4,7 +4,8 @@
 // its memory baseline, and keep the rush's promises (issued == stock, nobody twice, every
 // 202 resolved). Usage (stack up):
 //   pnpm --filter @commerce/coupon-api exec node --conditions=@commerce/source bench/overload.ts
-// BENCH_SECONDS (30), BENCH_STOCK (3000), OVERLOAD_MAX_EVENT_LOOP_DELAY_MS (100) change it.
+// BENCH_SECONDS (30), BENCH_STOCK (3000), OVERLOAD_MAX_EVENT_LOOP_DELAY_MS (100) and
+// OVERLOAD_MAX_WRITES_IN_FLIGHT (64) change it.
 import { loadavg } from 'node:os';
 import {
   closedLoopRate,
@@ -21,13 +22,18 @@ import { tokenPool } from './tokens.ts';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const STOCK = Number(process.env.BENCH_STOCK ?? 3_000);
 const DELAY_MS = process.env.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS ?? '100';
+const WRITES = process.env.OVERLOAD_MAX_WRITES_IN_FLIGHT ?? '64';
 const load1 = () => (loadavg()[0] ?? 0).toFixed(1);
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 const system = await startCouponSystem({
   workers: 1,
   tokenAlgorithm: 'ES256',
-  env: { OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: DELAY_MS, OVERLOAD_RETRY_AFTER_SECONDS: '1' },
+  env: {
+    OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: DELAY_MS,
+    OVERLOAD_MAX_WRITES_IN_FLIGHT: WRITES,
+    OVERLOAD_RETRY_AFTER_SECONDS: '1',
+  },
 });
 const pid = system.apis[0]?.child.pid as number;
 const client = jsonClient(system.baseUrl);

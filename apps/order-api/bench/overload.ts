@@ -4,7 +4,8 @@
 // 200 is a COMPLETED order with its payment, every other answer leaves the order PENDING,
 // stock never below zero. Usage (stack up):
 //   pnpm --filter @commerce/order-api exec node --conditions=@commerce/source bench/overload.ts
-// BENCH_SECONDS (30), OVERLOAD_MAX_EVENT_LOOP_DELAY_MS (100) change it.
+// BENCH_SECONDS (30), OVERLOAD_MAX_EVENT_LOOP_DELAY_MS (100) and
+// OVERLOAD_MAX_WRITES_IN_FLIGHT (64) change it.
 import { loadavg } from 'node:os';
 import { setTimeout } from 'node:timers/promises';
 import { parseDatabaseUrl } from '@commerce/db';
@@ -22,6 +23,7 @@ import { bounded } from './load.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const DELAY_MS = process.env.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS ?? '100';
+const WRITES = process.env.OVERLOAD_MAX_WRITES_IN_FLIGHT ?? '64';
 const load1 = () => (loadavg()[0] ?? 0).toFixed(1);
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
@@ -29,6 +31,7 @@ const database = await freshDatabase('order_overload');
 const env = isolatedEnv(database.url, {
   DATABASE_POOL_SIZE: '16',
   OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: DELAY_MS,
+  OVERLOAD_MAX_WRITES_IN_FLIGHT: WRITES,
   OVERLOAD_RETRY_AFTER_SECONDS: '1',
 });
 const kafka = await createTopics(env.KAFKA_NAME_PREFIX);

@@ -53,6 +53,46 @@ describe('overload shedding', () => {
   });
 });
 
+describe('writes in flight', () => {
+  it('when the bound of writes in progress is reached, then the next write is shed with 503 at once, reads pass, and the place is given back when a write ends', async () => {
+    const app = await createHttpShell({
+      service: 'in-flight-test',
+      logger,
+      overload: {
+        maxEventLoopDelayMs: 0,
+        maxHeapUsedBytes: 0,
+        retryAfterSeconds: 2,
+        maxWritesInFlight: 2,
+      },
+    });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    app.post('/slow', async () => {
+      await held;
+      return { done: true };
+    });
+    app.get('/read', async () => ({ ok: true }));
+    const slow = () => app.inject({ method: 'POST', url: '/slow', payload: {} });
+
+    const first = [slow(), slow()];
+    await sleep(50);
+    const shed = await slow();
+    expect(shed.statusCode).toBe(503);
+    expect(shed.headers['retry-after']).toBe('2');
+    expect(shed.json().error).toMatchObject({
+      code: 'OVERLOADED',
+      details: { cause: 'writesInFlight' },
+    });
+    expect((await app.inject({ method: 'GET', url: '/read' })).statusCode).toBe(200);
+    release();
+    expect((await Promise.all(first)).map((r) => r.statusCode)).toEqual([200, 200]);
+    expect((await slow()).statusCode).toBe(200);
+    await app.close();
+  });
+});
+
 describe('trusted proxies', () => {
   async function clientAddress(trustedProxies: string[] | undefined) {
     const app = await createHttpShell({

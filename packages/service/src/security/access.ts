@@ -20,6 +20,7 @@ export function shellSecurity(config: PublicApiConfig) {
     maxEventLoopDelayMs: config.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS,
     maxHeapUsedBytes: config.OVERLOAD_MAX_HEAP_USED_MB * 1024 * 1024,
     retryAfterSeconds: config.OVERLOAD_RETRY_AFTER_SECONDS,
+    maxWritesInFlight: config.OVERLOAD_MAX_WRITES_IN_FLIGHT,
   };
   return { trustedProxies: config.TRUSTED_PROXIES, overload };
 }

@@ -102,6 +102,8 @@ export const overloadEnv = {
   OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   /** Heap in use; keep it well under the V8 heap limit so the process never runs out. */
   OVERLOAD_MAX_HEAP_USED_MB: z.coerce.number().int().min(0).max(65_536).default(1_536),
+  /** Writes (POST...) in progress at most; past it a write is shed at once (0: no bound). */
+  OVERLOAD_MAX_WRITES_IN_FLIGHT: z.coerce.number().int().min(0).max(100_000).default(256),
   /** The Retry-After of a shed request. */
   OVERLOAD_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(600).default(5),
 };
