@@ -134,3 +134,9 @@ export async function closedLoopRate(options: {
   await Promise.all(Array.from({ length: options.concurrency }, lane));
   return answered / ((performance.now() - started) / 1_000);
 }
+
+/** A service's used heap from its /metrics (prom-client's nodejs_heap_size_used_bytes). */
+export async function heapUsedBytes(baseUrl: string): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', baseUrl))).text();
+  return Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\d+(?:\.\d+)?)/m.exec(text)?.[1]);
+}
