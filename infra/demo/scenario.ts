@@ -1,15 +1,16 @@
 #!/usr/bin/env node
-// The demo: a coupon rush and a paid order, against the services started by
+// The demo: a coupon rush, a paid order and the analytics report, against the services started by
 // infra/local/apps.sh. Prints what a shopper and an operator would see, then checks the
 // system's promises and exits 1 if any of them failed. Shoppers' tokens come from the
 // local key pair's CLI (packages/service mint-token), as an identity provider would issue.
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mintLocalTokens } from '../local/tokens/mint.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const couponApi = process.env.COUPON_API_URL ?? 'http://127.0.0.1:3001';
 const orderApi = process.env.ORDER_API_URL ?? 'http://127.0.0.1:3002';
+const analyticsApi = process.env.ANALYTICS_API_URL ?? 'http://127.0.0.1:3103';
 const operator = { 'x-api-key': process.env.OPERATOR_API_KEY ?? 'local-operator-key-change-me' };
 const json = { 'content-type': 'application/json' };
 const run = `demo${Date.now().toString(36)}`;
@@ -20,15 +21,6 @@ function check(promise: string, held: boolean, seen: string) {
   checks.push({ promise, held, seen });
 }
 
-/** Tokens for `users`, one CLI call for all (signing is the slow part). */
-function mintTokens(users: string[]): Map<string, string> {
-  const cli = join(root, 'packages', 'service', 'src', 'cli', 'mint-token.ts');
-  const out = execFileSync(process.execPath, ['--conditions=@commerce/source', cli, ...users], {
-    encoding: 'utf8',
-  });
-  const tokens = out.trim().split('\n');
-  return new Map(users.map((user, i) => [user, tokens[i] as string]));
-}
 let tokens = new Map<string, string>();
 const as = (userId: string) => ({ authorization: `Bearer ${tokens.get(userId)}` });
 
@@ -176,6 +168,7 @@ async function couponRush() {
     `${issuedRequests} requests issued`,
   );
   check('result pushed over SSE', pushed.status !== undefined, `status ${pushed.status}`);
+  return { couponId: coupon.body.id as string, accepted: requestIds.length, total };
 }
 
 async function orderAndRanking() {
@@ -216,6 +209,7 @@ async function orderAndRanking() {
     ours?.quantity === 3,
     `${ours?.quantity} units ranked of 3 paid`,
   );
+  return { productId: product.body.id as string, units: 3, revenue: order.body.total as number };
 }
 
 /** No credential the demo used may appear in any service's log. */
@@ -231,9 +225,55 @@ function logsHoldNoSecrets() {
   check('no key or token in the logs', leaking.length === 0, leaking.join(', ') || 'none');
 }
 
-tokens = mintTokens([...Array.from({ length: 400 }, (_, i) => `${run}-u${i}`), `${run}-buyer`]);
-await couponRush();
-await orderAndRanking();
+/** The operators' analytics report, once the analytics worker has counted what the demo did. */
+async function analyticsReport(
+  rush: Awaited<ReturnType<typeof couponRush>>,
+  sale: Awaited<ReturnType<typeof orderAndRanking>>,
+) {
+  const range = `from=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`;
+  const read = (path: string) => call(`${analyticsApi}${path}`, { headers: operator });
+  const coupon = await waitFor('the rush in the analytics', async () => {
+    const { status, body } = await read(`/analytics/coupons/${rush.couponId}`);
+    return status === 200 && body.requested === rush.accepted ? body : undefined;
+  });
+  const top = await waitFor('the sale in the analytics', async () => {
+    const { body } = await read(`/analytics/products/top?${range}&by=revenue&limit=100`);
+    return body.items?.find((i: { productId: string }) => i.productId === sale.productId)
+      ? body
+      : undefined;
+  });
+  const sales = (await read(`/analytics/sales?${range}&granularity=hour`)).body;
+  console.log('\n3. Analytics (operator read API):');
+  console.log(
+    `   coupon ${rush.couponId}: requested ${coupon.requested}, issued ${coupon.issued}, failed ${coupon.failed}`,
+    coupon.failedByReason,
+  );
+  for (const i of top.items.slice(0, 3))
+    console.log(`   top #${i.rank} by revenue: ${i.productId}, ${i.units} units, ${i.revenue}`);
+  for (const b of sales.buckets.slice(-3))
+    console.log(
+      `   hour ${b.bucket}: ${b.orders} orders, revenue ${b.revenue}, ${b.buyers} buyers`,
+    );
+  const ours = top.items.find((i: { productId: string }) => i.productId === sale.productId);
+  check(
+    'analytics count the rush once',
+    coupon.issued === rush.total && coupon.requested === rush.accepted,
+    `${coupon.issued} issued of ${rush.total}, ${coupon.requested} results of ${rush.accepted} accepted`,
+  );
+  check(
+    'analytics count the sale once',
+    ours.units === sale.units && ours.revenue === sale.revenue,
+    `${ours.units} units, revenue ${ours.revenue} (paid ${sale.units} units, ${sale.revenue})`,
+  );
+}
+
+tokens = mintLocalTokens([
+  ...Array.from({ length: 400 }, (_, i) => `${run}-u${i}`),
+  `${run}-buyer`,
+]);
+const rush = await couponRush();
+const sale = await orderAndRanking();
+await analyticsReport(rush, sale);
 logsHoldNoSecrets();
 console.log('\nOpenAPI: /openapi.json on each API; metrics: /metrics; readiness: /readyz');
 console.log('\nChecked:');

@@ -2,10 +2,11 @@ import {
   booleanFromEnv,
   commonEnv,
   databaseUrl,
+  kafkaNamePrefix,
   loadConfig,
   operatorApiKey,
   overloadEnv,
-  trustedProxiesEnv,
+  trustedProxies,
 } from '@commerce/service';
 import { z } from 'zod';
 import { hourBucket } from './domain/hours.ts';
@@ -23,13 +24,14 @@ const schema = z
     ...commonEnv,
     /** /healthz, /readyz, /metrics and the read API (/analytics/...). */
     PORT: commonEnv.PORT.default(3103),
+    /** The read API answers operators only: sales figures are not public. */
+    OPERATOR_API_KEY: operatorApiKey,
+    /** The gateway's address: its X-Forwarded-* headers are believed, nobody else's. */
+    TRUSTED_PROXIES: trustedProxies,
+    /** Shedding of the read API (OVERLOAD_*, as the other APIs). */
+    ...overloadEnv,
     /** The analytics database (its own: mysql://user:pass@host:3306/analytics). */
     DATABASE_URL: databaseUrl,
-    /** Operators send it in X-Api-Key to read the reports (/analytics/...). */
-    OPERATOR_API_KEY: operatorApiKey,
-    /** Shedding (OVERLOAD_*) and the gateway's address (TRUSTED_PROXIES) for the read API. */
-    ...overloadEnv,
-    ...trustedProxiesEnv,
     /** Connections to it: one per partition flushing at once, plus the read API. */
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(6),
     /** IANA time zone whose hours and days the aggregates use (the rankings' zone by default). */
@@ -68,7 +70,7 @@ const schema = z
      * Prefix of the consumed topics, the dead-letter topic and the consumer group (empty in
      * production). Tests and shared environments set it to get their own; topics must exist.
      */
-    KAFKA_NAME_PREFIX: z.string().max(100).default(''),
+    KAFKA_NAME_PREFIX: kafkaNamePrefix,
     /**
      * Test only: exit with code 137 right after the first flush's transaction commits, before
      * its offsets are committed to Kafka, as a crash in that window would. Never in production.

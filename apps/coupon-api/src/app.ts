@@ -1,4 +1,5 @@
-import { brokersReachable } from '@commerce/kafka';
+import { consumerGroups } from '@commerce/events';
+import { brokersReachable, registerDeadLetterRoutes } from '@commerce/kafka';
 import {
   createHttpShell,
   type HttpApp,
@@ -37,5 +38,11 @@ export async function buildApp(deps: Deps): Promise<HttpApp> {
   registerCouponRoutes(app, deps, access);
   registerRequestRoutes(app, deps, access);
   registerUserRoutes(app, deps, access);
+  registerDeadLetterRoutes(app, {
+    kafka: deps.kafka,
+    codec: deps.codec,
+    topic: consumerGroups.couponApi.deadLetterTopic,
+    operatorKey: deps.config.OPERATOR_API_KEY,
+  });
   return app;
 }

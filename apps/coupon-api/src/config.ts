@@ -19,7 +19,7 @@ const schema = z
     DATABASE_URL: databaseUrl,
     /** Redis: admission (queue order, duplicates, remaining), the result broadcast between instances. */
     REDIS_URL: redisUrl,
-    /** Operators send it as X-Api-Key to create coupons. */
+    /** Operators send it as X-Api-Key to create coupons and to handle dead letters. */
     OPERATOR_API_KEY: operatorApiKey,
     /** How long a coupon's details are cached in memory; the worker re-checks them in the database. */
     COUPON_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),

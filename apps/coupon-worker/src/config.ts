@@ -1,4 +1,11 @@
-import { commonEnv, databaseUrl, loadConfig, redisUrl } from '@commerce/service';
+import {
+  commonEnv,
+  consumerConcurrency,
+  databaseUrl,
+  loadConfig,
+  operatorApiKey,
+  redisUrl,
+} from '@commerce/service';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -10,11 +17,13 @@ const schema = z.object({
   /** Redis for the per-user issuance lock. */
   REDIS_URL: redisUrl,
   /** Partitions of coupon-requests processed at once (the seed's concurrency). */
-  CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
+  CONSUMER_CONCURRENCY: consumerConcurrency,
   /** How long the per-user lock lives if this process dies holding it. */
   LOCK_TTL_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** A crashed member's partitions wait this long before another member takes them. */
   CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+  /** Operators send it as X-Api-Key to the dead-letter routes; unset, those routes are off. */
+  OPERATOR_API_KEY: operatorApiKey.optional(),
   /** Database connections of this process. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
 });

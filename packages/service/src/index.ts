@@ -6,6 +6,7 @@ export type { StatusByCode } from './http/errors.ts';
 export type { ReadinessCheck } from './http/operations.ts';
 export * from './http/operator-key.ts';
 export * from './http/schemas.ts';
+export * from './http/trusted-proxies.ts';
 export * from './lifecycle.ts';
 export * from './logger.ts';
 export * from './security/access.ts';

@@ -17,8 +17,9 @@ import { migratedDatabase } from './database.ts';
 import type { TestEvent } from './events.ts';
 import { readAggregates } from './read-aggregates.ts';
 
-export const operatorKey = 'test-operator-key-0123456789';
 export const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+/** The operator key the read API is started with; send it as x-api-key. */
+export const operatorHeaders = { 'x-api-key': 'test-operator-key-0123456789' };
 const stack = stackAddresses();
 const group = consumerGroups.analyticsWorker;
 const topicOf = {
@@ -39,11 +40,11 @@ export async function createHarness(extra: Record<string, string> = {}) {
     KAFKA_BROKERS: stack.kafkaBrokers.join(','),
     SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
     DATABASE_URL: database.url,
+    OPERATOR_API_KEY: operatorHeaders['x-api-key'],
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     KAFKA_NAME_PREFIX: prefix,
-    OPERATOR_API_KEY: operatorKey,
     BATCH_MAX_WAIT_MS: '100',
     CONSUMER_SESSION_TIMEOUT_MS: '6000',
     CONSUMER_PAUSE_MS: '200',

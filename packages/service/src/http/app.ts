@@ -32,8 +32,8 @@ export interface HttpShellOptions {
   /** Largest request body accepted; larger ones are refused with 413. */
   bodyLimit?: number;
   /**
-   * Addresses or CIDR ranges of the proxies (the gateway) whose X-Forwarded-* headers are
-   * believed; nobody's by default, so a client cannot choose its own address.
+   * Addresses whose X-Forwarded-* headers are believed (TRUSTED_PROXIES: the gateway's);
+   * none by default, so a client cannot choose its own request.ip.
    */
   trustedProxies?: string[];
   /** Shed requests with 503 past these limits; no shedding when absent. */
@@ -43,7 +43,7 @@ export interface HttpShellOptions {
 /**
  * The HTTP shell of every service, built but not listening: zod validation and
  * serialisation, an OpenAPI document made from the route schemas (/openapi.json), request
- * ids taken from X-Request-Id (echoed back), X-Forwarded-* honoured from trusted proxies,
+ * ids taken from X-Request-Id (echoed back), X-Forwarded-* honoured from the trusted gateway only,
  * structured errors, load shedding, health, readiness and metrics. Routes are added by the
  * service.
  */
@@ -51,7 +51,7 @@ export async function createHttpShell(options: HttpShellOptions) {
   const metrics = options.metrics ?? new Registry();
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
-    trustProxy: options.trustedProxies?.length ? options.trustedProxies : false,
+    trustProxy: options.trustedProxies ?? [],
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     // The gateway's or client's X-Request-Id becomes the request id only when it is safe.
     requestIdHeader: false,
@@ -62,9 +62,13 @@ export async function createHttpShell(options: HttpShellOptions) {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  // Codes the shell itself raises (auth, limits, shedding) keep their status whatever the
-  // service maps.
-  installErrorHandling(app, { ...options.statusByCode, ...shellErrorStatus });
+  // Codes the shell itself raises (auth, limits, shedding, operator routes) keep their status
+  // whatever the service maps.
+  installErrorHandling(app, {
+    ...options.statusByCode,
+    ...shellErrorStatus,
+    DEAD_LETTER_NOT_FOUND: 404,
+  });
   app.decorateRequest('shopper', undefined);
   if (options.overload) await installOverloadShedding(app, options.overload);
 

@@ -1,7 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
+import type { onRequestAsyncHookHandler } from 'fastify';
 import { DomainError } from '../errors.ts';
-import { operatorSecurity } from './schemas.ts';
 
 /** The header operators send their key in. */
 export const OPERATOR_KEY_HEADER = 'x-api-key';
@@ -22,24 +21,4 @@ export function requireOperatorKey(expectedKey: string): onRequestAsyncHookHandl
         `send the operator key in ${OPERATOR_KEY_HEADER}`,
       );
   };
-}
-
-/**
- * Puts every route registered from now on under `prefix` behind the operator key (checked
- * first, before validation) and documents it in OpenAPI: for an API that is operators'
- * only, such as analytics reports.
- */
-export function operatorOnlyUnder(app: FastifyInstance, prefix: string, expectedKey: string) {
-  const guard = requireOperatorKey(expectedKey);
-  app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith(prefix)) return;
-    const hooks = route.onRequest ?? [];
-    route.onRequest = [guard, ...(Array.isArray(hooks) ? hooks : [hooks])];
-    const schema = (route.schema ?? {}) as { security?: unknown; response?: object };
-    route.schema = {
-      ...schema,
-      security: operatorSecurity.security,
-      response: { ...operatorSecurity.errors, ...schema.response },
-    };
-  });
 }

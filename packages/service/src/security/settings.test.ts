@@ -30,7 +30,9 @@ describe('security settings', () => {
     expect(run({ ...jwt, JWT_PUBLIC_KEY: 'secret' })).toThrow(/JWT_PUBLIC_KEY: .*must be a PEM/);
     expect(run({ ...jwt, JWT_ALGORITHMS: 'RS256,HS256' })).toThrow(/JWT_ALGORITHMS.*may list only/);
     expect(run({ ...jwt, JWT_ALGORITHMS: 'none' })).toThrow(/may list only/);
-    expect(run({ ...jwt, TRUSTED_PROXIES: 'gateway' })).toThrow(/TRUSTED_PROXIES must list/);
+    expect(run({ ...jwt, TRUSTED_PROXIES: 'gateway' })).toThrow(
+      /TRUSTED_PROXIES must be comma-separated IP addresses/,
+    );
   });
 
   it('when a key source is set but empty (compose passes an unset variable as ""), then it counts as unset', () => {

@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
-import { isIP } from 'node:net';
 import { z } from 'zod';
+import { trustedProxies } from '../http/trusted-proxies.ts';
 
 /** Signature algorithms a shopper token may use: asymmetric only, so no service can mint one. */
 export const asymmetricAlgorithms = [
@@ -28,12 +28,6 @@ function isPublicKeyPem(pem: string): boolean {
   } catch {
     return false;
   }
-}
-
-function isAddressOrRange(entry: string): boolean {
-  const [address, bits, extra] = entry.split('/');
-  if (extra !== undefined || !address || !isIP(address)) return false;
-  return bits === undefined || /^\d{1,3}$/.test(bits);
 }
 
 /** An empty value counts as unset (compose files pass `${VAR:-}` through as ""). */
@@ -108,20 +102,8 @@ export const overloadEnv = {
   OVERLOAD_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(600).default(5),
 };
 
-/**
- * Addresses (or CIDR ranges) of the proxies whose X-Forwarded-* headers are believed,
- * comma-separated: the gateway's. Empty trusts nobody, so a client cannot pick its own
- * address for the per-address limit.
- */
-export const trustedProxiesEnv = {
-  TRUSTED_PROXIES: z
-    .string()
-    .default('')
-    .transform(commaList)
-    .refine((entries) => entries.every(isAddressOrRange), {
-      message: 'TRUSTED_PROXIES must list IP addresses or CIDR ranges, e.g. 10.0.0.2,172.18.0.0/16',
-    }),
-};
+/** The gateway's address(es) whose X-Forwarded-* are believed (see trusted-proxies.ts). */
+export const trustedProxiesEnv = { TRUSTED_PROXIES: trustedProxies };
 
 /** Everything a public API adds to its environment. */
 export const publicApiEnv = {
