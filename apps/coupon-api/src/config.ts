@@ -4,6 +4,7 @@ import {
   loadConfig,
   operatorApiKey,
   publicApiEnv,
+  redisClusterEnv,
   redisUrl,
   shopperKeySource,
 } from '@commerce/service';
@@ -19,6 +20,8 @@ const schema = z
     DATABASE_URL: databaseUrl,
     /** Redis: admission (queue order, duplicates, remaining), the result broadcast between instances. */
     REDIS_URL: redisUrl,
+    /** "true": REDIS_URL lists seed nodes of a Redis Cluster (the keys of a coupon share one slot). */
+    REDIS_CLUSTER: redisClusterEnv,
     /** Operators send it as X-Api-Key to create coupons and to handle dead letters. */
     OPERATOR_API_KEY: operatorApiKey,
     /** How long a coupon's details are cached in memory; the worker re-checks them in the database. */

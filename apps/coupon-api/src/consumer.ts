@@ -1,14 +1,17 @@
 import { consumerGroups } from '@commerce/events';
-import { ConsumerRunner } from '@commerce/kafka';
+import { BatchConsumerRunner } from '@commerce/kafka';
 import type { Deps } from './deps.ts';
 import { resultOfEvent } from './domain/coupon-result.ts';
-import { notifyResult } from './domain/notify-result.ts';
+import { notifyResults } from './domain/notify-results.ts';
 
-/** The coupon-api group on coupon-results: each decision is pushed to its shopper. */
-export function createResultsConsumer(deps: Deps, onFatal: (err: Error) => void): ConsumerRunner {
+/** The coupon-api group on coupon-results, in batch mode: each batch of decisions is pushed to its shoppers. */
+export function createResultsConsumer(
+  deps: Deps,
+  onFatal: (err: Error) => void,
+): BatchConsumerRunner {
   const group = consumerGroups.couponApi;
   const notify = { broadcast: deps.hub, requests: deps.requests };
-  return new ConsumerRunner({
+  return new BatchConsumerRunner({
     kafka: deps.kafka,
     codec: deps.codec,
     logger: deps.logger,
@@ -17,10 +20,17 @@ export function createResultsConsumer(deps: Deps, onFatal: (err: Error) => void)
     topics: group.topics,
     deadLetterTopic: group.deadLetterTopic,
     sessionTimeoutMs: deps.config.CONSUMER_SESSION_TIMEOUT_MS,
+    maxWaitMs: 100,
     onFatal,
-    handlers: {
-      CouponIssueSucceeded: (event) => notifyResult(notify, resultOfEvent(event)),
-      CouponIssueFailed: (event) => notifyResult(notify, resultOfEvent(event)),
-    },
+    eventTypes: ['CouponIssueSucceeded', 'CouponIssueFailed'],
+    handleBatch: (records) =>
+      notifyResults(
+        notify,
+        records.flatMap((record) =>
+          record.type === 'CouponIssueSucceeded' || record.type === 'CouponIssueFailed'
+            ? [resultOfEvent(record.payload)]
+            : [],
+        ),
+      ),
   });
 }

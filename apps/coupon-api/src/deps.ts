@@ -3,18 +3,14 @@ import { createDatabasePool } from '@commerce/db';
 import { EventCodec } from '@commerce/events';
 import { createKafkaClient, type Kafka } from '@commerce/kafka';
 import { createOutboxPublisher, type OutboxRelay } from '@commerce/outbox';
-import { createMetricsRegistry } from '@commerce/service';
+import { createMetricsRegistry, createRedisClient, type RedisClient } from '@commerce/service';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from './config.ts';
 import { createAdmission } from './data-access/admission.ts';
-import {
-  cachedCoupons,
-  createCouponRepository,
-  readAdmissionSnapshot,
-} from './data-access/coupons.repository.ts';
+import { readAdmissionSnapshot } from './data-access/admission-snapshot.ts';
+import { cachedCoupons, createCouponRepository } from './data-access/coupons.repository.ts';
 import { createRequestLog } from './data-access/requests.repository.ts';
 import { createResultHub, type ResultHub } from './data-access/result-hub.ts';
 import type { Admission } from './domain/admission.ts';
@@ -26,7 +22,7 @@ export interface Deps {
   logger: Logger;
   metrics: Registry;
   prisma: PrismaClient;
-  redis: Redis;
+  redis: RedisClient;
   kafka: Kafka;
   codec: EventCodec;
   relay: OutboxRelay;
@@ -44,8 +40,10 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
   const metrics = createMetricsRegistry('coupon-api');
   const prisma = createCouponDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   const pool = createDatabasePool(config.DATABASE_URL);
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
-  const subscriber = new Redis(config.REDIS_URL); // a subscribed connection can do nothing else
+  const cluster = config.REDIS_CLUSTER;
+  const redis = createRedisClient(config.REDIS_URL, { cluster, maxRetriesPerRequest: 2 });
+  // A subscribed connection can do nothing else.
+  const subscriber = createRedisClient(config.REDIS_URL, { cluster });
   const kafka = createKafkaClient({
     clientId: 'coupon-api',
     brokers: config.KAFKA_BROKERS,

@@ -1,5 +1,6 @@
 import { uniqueName } from '@commerce/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { admissionKeys } from '../src/data-access/admission-keys.ts';
 import type { Deps } from '../src/deps.ts';
 import { operatorKey as apiKey, type CouponApiUnderTest, startCouponApi } from './support/api.ts';
 
@@ -130,11 +131,7 @@ describe('POST /coupons/issue', () => {
   it('when Redis loses the queue of a coupon, then admission is rebuilt from the database: no second place for a user, no extra places', async () => {
     const couponId = await coupon(undefined, 3);
     expect((await issue('g1', couponId)).statusCode).toBe(202);
-    await deps.redis.del(
-      `coupon:{${couponId}}:admitted`,
-      `coupon:{${couponId}}:remaining`,
-      `coupon:{${couponId}}:sequence`,
-    );
+    await deps.redis.del(...admissionKeys(couponId));
 
     const again = await issue('g1', couponId);
     const others = await Promise.all(['g2', 'g3', 'g4'].map((userId) => issue(userId, couponId)));

@@ -4,7 +4,7 @@
 // BENCH_DATABASE_PARAMS is appended to every process's DATABASE_URL (e.g. prepareCacheLength=100).
 import { join } from 'node:path';
 import { couponMigrationsDir, createCouponDb } from '@commerce/coupon-db';
-import { formatDatabaseUrl, migrate } from '@commerce/db';
+import { freshDatabase } from '@commerce/db/testing';
 import { allTopicSpecs, registerAll, subjectSchemas } from '@commerce/events';
 import { createKafkaClient, ensureTopics } from '@commerce/kafka';
 import { testShopperTokens } from '@commerce/service/testing';
@@ -16,25 +16,22 @@ import {
   startServiceProcess,
   uniqueName,
 } from '@commerce/testing';
-import { createConnection } from 'mariadb';
 import { pino } from 'pino';
 
 const apps = join(import.meta.dirname, '..', '..');
 const operatorApiKey = 'bench-operator-key-0123456789';
 
 export async function startDrainSystem(params = process.env.BENCH_DATABASE_PARAMS) {
-  const { mysql, schemaRegistryUrl, redisUrl } = stackAddresses();
-  const db = { ...mysql, database: uniqueName('coupon_bench') };
+  const { schemaRegistryUrl, redisUrl } = stackAddresses();
+  const database = await freshDatabase(couponMigrationsDir, 'coupon_bench');
   const broker = await startDedicatedBroker();
-  const prisma = createCouponDb(formatDatabaseUrl(db), 4);
+  const prisma = createCouponDb(database.url, 4);
   const processes: ServiceProcess[] = [];
   const close = async () => {
     await Promise.allSettled(processes.map((p) => p.kill()));
     await prisma.$disconnect();
     await broker.destroy();
-    const conn = await createConnection(mysql);
-    await conn.query(`DROP DATABASE IF EXISTS \`${db.database}\``);
-    await conn.end();
+    await database.drop();
   };
   const idp = testShopperTokens();
   const env = {
@@ -44,7 +41,7 @@ export async function startDrainSystem(params = process.env.BENCH_DATABASE_PARAM
     RATE_LIMIT_NAMESPACE: uniqueName('rl'),
     KAFKA_BROKERS: broker.brokers.join(','),
     SCHEMA_REGISTRY_URL: schemaRegistryUrl,
-    DATABASE_URL: `${formatDatabaseUrl(db)}${params ? `?${params}` : ''}`,
+    DATABASE_URL: `${database.url}${params ? `?${params}` : ''}`,
     REDIS_URL: redisUrl,
     OPERATOR_API_KEY: operatorApiKey,
     LOG_LEVEL: 'info',
@@ -70,7 +67,6 @@ export async function startDrainSystem(params = process.env.BENCH_DATABASE_PARAM
     await ensureTopics(admin, allTopicSpecs(), { replicationFactor: 1 });
     await admin.disconnect();
     await registerAll(schemaRegistryUrl, subjectSchemas());
-    await migrate(db, couponMigrationsDir);
     await start('coupon-api', apiPort);
   } catch (err) {
     await close();
@@ -81,8 +77,11 @@ export async function startDrainSystem(params = process.env.BENCH_DATABASE_PARAM
   return {
     prisma,
     baseUrl,
-    startWorker: async (concurrency: number) =>
-      start('coupon-worker', await freePort(), { CONSUMER_CONCURRENCY: String(concurrency) }),
+    startWorker: async (concurrency: number, batch = 1_000) =>
+      start('coupon-worker', await freePort(), {
+        CONSUMER_CONCURRENCY: String(concurrency),
+        BATCH_MAX_RECORDS: String(batch),
+      }),
     async createCoupon(totalQuantity: number): Promise<string> {
       const { status, body } = await post(baseUrl, '/coupons', {
         name: 'rush',

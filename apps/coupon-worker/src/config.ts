@@ -4,6 +4,7 @@ import {
   databaseUrl,
   loadConfig,
   operatorApiKey,
+  redisClusterEnv,
   redisUrl,
 } from '@commerce/service';
 import { z } from 'zod';
@@ -16,8 +17,17 @@ const schema = z.object({
   DATABASE_URL: databaseUrl,
   /** Redis for the per-user issuance lock. */
   REDIS_URL: redisUrl,
+  /** "true": REDIS_URL lists seed nodes of a Redis Cluster (the keys of a coupon share one slot). */
+  REDIS_CLUSTER: redisClusterEnv,
   /** Partitions of coupon-requests processed at once (the seed's concurrency). */
   CONSUMER_CONCURRENCY: consumerConcurrency,
+  /**
+   * Most requests decided in one transaction (one Kafka batch slice). 1 decides one request
+   * at a time (the benchmark's baseline).
+   */
+  BATCH_MAX_RECORDS: z.coerce.number().int().min(1).max(5_000).default(1_000),
+  /** How long the broker may hold a fetch for more requests when coupon-requests is quiet. */
+  BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(100),
   /** How long the per-user lock lives if this process dies holding it. */
   LOCK_TTL_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** A crashed member's partitions wait this long before another member takes them. */

@@ -1,12 +1,13 @@
 import { consumerGroups } from '@commerce/events';
-import { ConsumerRunner } from '@commerce/kafka';
+import { BatchConsumerRunner } from '@commerce/kafka';
 import type { Deps } from './deps.ts';
-import { couponIssueRequestedHandler } from './handlers/coupon-issue-requested.handler.ts';
+import { couponRequestsHandler } from './handlers/coupon-requests.handler.ts';
 
-/** The coupon-worker group on coupon-requests, with the seed's three partitions at once. */
-export function createConsumer(deps: Deps, onFatal: (err: Error) => void): ConsumerRunner {
+/** The coupon-worker group on coupon-requests in batch mode, the seed's three partitions at once. */
+export function createConsumer(deps: Deps, onFatal: (err: Error) => void): BatchConsumerRunner {
   const group = consumerGroups.couponWorker;
-  return new ConsumerRunner({
+  const { config } = deps;
+  return new BatchConsumerRunner({
     kafka: deps.kafka,
     codec: deps.codec,
     logger: deps.logger,
@@ -14,16 +15,17 @@ export function createConsumer(deps: Deps, onFatal: (err: Error) => void): Consu
     groupId: group.groupId,
     topics: group.topics,
     deadLetterTopic: group.deadLetterTopic,
-    partitionsConsumedConcurrently: deps.config.CONSUMER_CONCURRENCY,
-    sessionTimeoutMs: deps.config.CONSUMER_SESSION_TIMEOUT_MS,
+    partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
+    sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
+    maxRecords: config.BATCH_MAX_RECORDS,
+    maxWaitMs: config.BATCH_MAX_WAIT_MS,
     onFatal,
-    handlers: {
-      CouponIssueRequested: couponIssueRequestedHandler({
-        store: deps.store,
-        locks: deps.locks,
-        now: () => new Date(),
-        afterCommit: () => deps.relay.wake(),
-      }),
-    },
+    eventTypes: ['CouponIssueRequested'],
+    handleBatch: couponRequestsHandler({
+      store: deps.store,
+      locks: deps.locks,
+      now: () => new Date(),
+      afterCommit: () => deps.relay.wake(),
+    }),
   });
 }

@@ -3,9 +3,8 @@ import { createDatabasePool } from '@commerce/db';
 import { EventCodec } from '@commerce/events';
 import { createKafkaClient, type Kafka } from '@commerce/kafka';
 import { createOutboxPublisher, type OutboxRelay } from '@commerce/outbox';
-import { createMetricsRegistry } from '@commerce/service';
+import { createMetricsRegistry, createRedisClient, type RedisClient } from '@commerce/service';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import Redlock from 'redlock';
@@ -19,7 +18,7 @@ export interface Deps {
   logger: Logger;
   metrics: Registry;
   prisma: PrismaClient;
-  redis: Redis;
+  redis: RedisClient;
   kafka: Kafka;
   codec: EventCodec;
   relay: OutboxRelay;
@@ -33,7 +32,8 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
   const metrics = createMetricsRegistry('coupon-worker');
   const prisma = createCouponDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   const pool = createDatabasePool(config.DATABASE_URL);
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
+  const cluster = config.REDIS_CLUSTER;
+  const redis = createRedisClient(config.REDIS_URL, { cluster, maxRetriesPerRequest: 2 });
   // Few, quick retries: a lock held elsewhere is a transient failure the runner retries.
   const redlock = new Redlock([redis], { retryCount: 3, retryDelay: 50, retryJitter: 50 });
   const kafka = createKafkaClient({

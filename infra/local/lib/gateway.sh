@@ -11,6 +11,8 @@ export GATEWAY_URL="${GATEWAY_URL:-http://127.0.0.1:$GATEWAY_PORT}"
 : "${WEBHOOK_RELAY_UPSTREAM:=127.0.0.1:3003}"
 : "${COUPON_WORKER_UPSTREAM:=127.0.0.1:3101}"
 : "${RANKING_WORKER_UPSTREAM:=127.0.0.1:3102}"
+# The routes; a benchmark may point this at a variant to compare side by side.
+: "${GATEWAY_TEMPLATE:=$ROOT_DIR/infra/gateway/gateway.conf.template}"
 GATEWAY_DIR="$STATE_DIR/gateway"
 GATEWAY_LOG="$LOG_DIR/gateway.log"
 # The template's placeholders, and only these: nginx's own $variables stay as they are.
@@ -41,7 +43,7 @@ gateway_render() {
     CONSOLE_DIR="$ROOT_DIR/infra/console" \
     GATEWAY_RATE_PER_CLIENT="$GATEWAY_RATE_PER_CLIENT" GATEWAY_BURST_PER_CLIENT="$GATEWAY_BURST_PER_CLIENT" \
     bash -c 'envsubst "$1" <"$2" >"$3" && envsubst "$1" <"$4" >"$5"' _ "$GATEWAY_VARIABLES" \
-    "$ROOT_DIR/infra/gateway/gateway.conf.template" "$GATEWAY_DIR/gateway.conf" \
+    "$GATEWAY_TEMPLATE" "$GATEWAY_DIR/gateway.conf" \
     "$INFRA_DIR/gateway/nginx.conf.tmpl" "$GATEWAY_DIR/nginx.conf"
 }
 

@@ -10,6 +10,7 @@ describe('classifyFailure', () => {
     [new TransientError('x'), 'transient'],
     [Object.assign(new Error('deadlock'), { code: 'ER_LOCK_DEADLOCK' }), 'transient'],
     [Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }), 'transient'],
+    [Object.assign(new Error('transaction timed out'), { code: 'P2028' }), 'transient'],
     [Object.assign(new Error('kafka'), { name: 'KafkaJSConnectionError' }), 'transient'],
     [new TypeError('undefined is not a function'), 'unknown'],
     ['a string', 'unknown'],

@@ -18,6 +18,7 @@ const TRANSIENT_CODES = new Set([
   'ER_GET_CONNECTION_TIMEOUT',
   'P1001', // Prisma: cannot reach the database
   'P1017', // Prisma: server closed the connection
+  'P2028', // Prisma: transaction API error (its timeout: a busy pool or a long lock wait)
   'P2034', // Prisma: write conflict or deadlock, retry the transaction
 ]);
 

@@ -9,6 +9,7 @@ export * from './http/schemas.ts';
 export * from './http/trusted-proxies.ts';
 export * from './lifecycle.ts';
 export * from './logger.ts';
+export * from './redis.ts';
 export * from './security/access.ts';
 export * from './security/guards.ts';
 export type { OverloadSettings } from './security/overload.ts';

@@ -1,7 +1,6 @@
 import type { Coupon as CouponRow, PrismaClient } from '@commerce/coupon-db';
 import type { CouponReader, CouponRepository } from '../domain/coupons.ts';
 import type { Coupon } from '../domain/model.ts';
-import type { AdmissionSnapshot } from './admission.ts';
 
 const toCoupon = (row: CouponRow): Coupon => ({
   id: row.id,
@@ -49,25 +48,5 @@ export function cachedCoupons(reader: CouponReader, ttlMs: number): CouponReader
       coupon.catch(() => cache.delete(couponId));
       return coupon;
     },
-  };
-}
-
-/** A coupon's admission queue as the database sees it: places left, last place, users in it. */
-export function readAdmissionSnapshot(prisma: PrismaClient) {
-  return async (couponId: string): Promise<AdmissionSnapshot> => {
-    const [pending, last, issuedUsers] = await Promise.all([
-      prisma.couponRequest.findMany({
-        where: { couponId, status: 'PENDING' },
-        select: { userId: true },
-      }),
-      prisma.couponRequest.aggregate({ where: { couponId }, _max: { sequence: true } }),
-      prisma.userCoupon.findMany({ where: { couponId }, select: { userId: true } }),
-    ]);
-    const current = await prisma.coupon.findUnique({ where: { id: couponId } });
-    return {
-      remaining: (current ? current.totalQuantity - current.issuedQuantity : 0) - pending.length,
-      lastSequence: Number(last._max.sequence ?? 0),
-      users: [...new Set([...pending, ...issuedUsers].map((r) => r.userId))],
-    };
   };
 }

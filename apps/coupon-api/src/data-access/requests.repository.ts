@@ -1,7 +1,12 @@
 import type { PrismaClient, CouponRequest as RequestRow } from '@commerce/coupon-db';
 import { enqueueEvents } from '@commerce/outbox';
 import type { CouponRequest } from '../domain/model.ts';
-import type { PendingRequest, RequestedEvent, RequestLog } from '../domain/request-log.ts';
+import {
+  type PendingRequest,
+  type RequestedEvent,
+  type RequestLog,
+  SupersededAdmission,
+} from '../domain/request-log.ts';
 
 const toRequest = (row: RequestRow): CouponRequest => ({
   requestId: row.requestId,
@@ -29,27 +34,57 @@ const REPLAY_LIMIT = 500;
 export function createRequestLog(prisma: PrismaClient): RequestLog {
   let waiting: PendingWrite[] = [];
 
-  const insertPending = (batch: PendingWrite[]): Promise<void> =>
+  // The fence of admission epochs (see readAdmissionSnapshot): the coupons' admission rows
+  // are read shared, so a rebuild waits for this write or this write sees its new epoch.
+  const insertPending = (batch: PendingWrite[]): Promise<PendingWrite[]> =>
     prisma.$transaction(async (tx) => {
+      const couponIds = [...new Set(batch.map((write) => write.request.couponId))];
+      const epochs = new Map(
+        (
+          await tx.$queryRawUnsafe<{ couponId: string; epoch: number }[]>(
+            `SELECT coupon_id AS couponId, epoch FROM coupon_admissions WHERE coupon_id IN (${couponIds.map(() => '?').join(', ')}) LOCK IN SHARE MODE`,
+            ...couponIds,
+          )
+        ).map((row) => [row.couponId, Number(row.epoch)]),
+      );
+      const current = batch.filter(
+        ({ request }) => epochs.get(request.couponId) === request.admissionEpoch,
+      );
+      for (const write of batch.filter((w) => !current.includes(w))) {
+        const epoch = epochs.get(write.request.couponId) ?? 0;
+        write.reject(new SupersededAdmission(write.request.couponId, epoch));
+      }
+      if (current.length === 0) return current;
       await tx.couponRequest.createMany({
-        data: batch.map(({ request }) => ({ ...request, sequence: BigInt(request.sequence) })),
+        data: current.map(({ request }) => ({
+          requestId: request.requestId,
+          couponId: request.couponId,
+          userId: request.userId,
+          sequence: BigInt(request.sequence),
+          idempotencyKey: request.idempotencyKey ?? null,
+        })),
       });
       await enqueueEvents(
         tx,
-        batch.map((write) => write.event),
+        current.map((write) => write.event),
       );
+      return current;
     });
 
   const writeWaiting = async (): Promise<void> => {
     const batch = waiting;
     waiting = [];
     try {
-      await insertPending(batch);
-      for (const write of batch) write.resolve();
+      for (const write of await insertPending(batch)) write.resolve();
     } catch (err) {
       // One bad row (a reused Idempotency-Key) must not fail its neighbours: one by one.
       if (batch.length === 1) batch[0]?.reject(err);
-      else for (const write of batch) insertPending([write]).then(write.resolve, write.reject);
+      else
+        for (const write of batch)
+          insertPending([write]).then(
+            (written) => written.length > 0 && write.resolve(),
+            write.reject,
+          );
     }
   };
 
@@ -85,9 +120,9 @@ export function createRequestLog(prisma: PrismaClient): RequestLog {
       });
       return rows.map(toRequest);
     },
-    async markNotified(requestId) {
+    async markNotified(requestIds) {
       await prisma.couponRequest.updateMany({
-        where: { requestId, status: { in: ['COMPLETED', 'FAILED'] } },
+        where: { requestId: { in: [...requestIds] }, status: { in: ['COMPLETED', 'FAILED'] } },
         data: { status: 'NOTIFIED', notifiedAt: new Date() },
       });
     },

@@ -1,11 +1,12 @@
-import type { Redis } from 'ioredis';
+import { TransientError } from '@commerce/kafka';
+import type { RedisClient } from '@commerce/service';
 import type { Logger } from 'pino';
 import type { CouponResult, ResultBroadcast, ResultFeed } from '../domain/coupon-result.ts';
 
 export interface ResultHubOptions {
-  publisher: Redis;
+  publisher: RedisClient;
   /** A connection of its own: a subscribed connection can do nothing else. */
-  subscriber: Redis;
+  subscriber: RedisClient;
   logger: Logger;
   channel?: string;
 }
@@ -28,15 +29,22 @@ export function createResultHub(options: ResultHubOptions): ResultHub {
       options.subscriber.on('message', (from: string, message: string) => {
         if (from !== channel) return;
         try {
-          const result = JSON.parse(message) as CouponResult;
-          for (const listener of listeners.get(result.userId) ?? []) listener(result);
+          // A batch of results per message (a single one from an instance of before batches).
+          const parsed = JSON.parse(message) as CouponResult | CouponResult[];
+          for (const result of Array.isArray(parsed) ? parsed : [parsed])
+            for (const listener of listeners.get(result.userId) ?? []) listener(result);
         } catch (err) {
           options.logger.warn({ err }, 'unreadable result broadcast');
         }
       });
       await options.subscriber.subscribe(channel);
     },
-    publish: (result) => options.publisher.publish(channel, JSON.stringify(result)),
+    // A Redis failure (connection lost, command timed out) passes: the consumer retries the
+    // result instead of treating it as a bug and exiting.
+    publish: (results) =>
+      options.publisher.publish(channel, JSON.stringify(results)).catch((err: unknown) => {
+        throw new TransientError('broadcasting a result through Redis failed', { cause: err });
+      }),
     listen(userId, listener) {
       const set = listeners.get(userId) ?? new Set();
       set.add(listener);

@@ -54,9 +54,9 @@ export function resultOfRequest(request: CouponRequest): CouponResult {
   return toCouponResult({ ...request, completedAt: request.completedAt ?? request.createdAt });
 }
 
-/** Gets a result to the coupon-api instance that holds the shopper's stream. */
+/** Gets results to the coupon-api instances that hold the shoppers' streams. */
 export interface ResultBroadcast {
-  publish(result: CouponResult): Promise<unknown>;
+  publish(results: readonly CouponResult[]): Promise<unknown>;
 }
 
 /** The results broadcast to this instance, per user. */

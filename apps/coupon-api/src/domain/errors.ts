@@ -10,6 +10,7 @@ export const statusByCode = {
   COUPON_EXISTS: 409,
   IDEMPOTENCY_KEY_REUSED: 422,
   INVALID_VALIDITY_WINDOW: 422,
+  QUEUE_REBUILDING: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof statusByCode;

@@ -5,7 +5,12 @@ import type { Admission } from './admission.ts';
 import type { CouponReader } from './coupons.ts';
 import type { ErrorCode } from './errors.ts';
 import type { Trace } from './model.ts';
-import type { PendingRequest, RequestedEvent, RequestLog } from './request-log.ts';
+import {
+  type PendingRequest,
+  type RequestedEvent,
+  type RequestLog,
+  SupersededAdmission,
+} from './request-log.ts';
 
 export interface RequestCouponDeps {
   /** May answer from a short cache: the worker re-checks the coupon in the database. */
@@ -28,6 +33,9 @@ export interface Accepted {
   requestId: string;
   sequence: number;
 }
+
+/** Places asked for per request while queues are being rebuilt (each rebuild supersedes one). */
+const MAX_ADMISSION_ATTEMPTS = 4;
 
 const fail = (code: ErrorCode, message: string): never => {
   throw new DomainError(code, message);
@@ -53,30 +61,40 @@ export async function requestCoupon(
   if (now >= coupon.validUntil)
     fail('COUPON_EXPIRED', `coupon ${coupon.id} closed at ${coupon.validUntil.toISOString()}`);
 
-  const admission = await deps.admission.admit(coupon.id, input.userId);
-  if (admission.kind === 'duplicate') {
-    return (
-      (await findReplay(deps, input)) ??
-      fail('ALREADY_REQUESTED', `user ${input.userId} already asked for ${coupon.id}`)
-    );
-  }
-  if (admission.kind === 'sold-out') return fail('SOLD_OUT', `coupon ${coupon.id} is sold out`);
+  for (let attempt = 1, minEpoch = 0; ; attempt++) {
+    const admission = await deps.admission.admit(coupon, input.userId, minEpoch);
+    if (admission.kind === 'duplicate') {
+      return (
+        (await findReplay(deps, input)) ??
+        fail('ALREADY_REQUESTED', `user ${input.userId} already asked for ${coupon.id}`)
+      );
+    }
+    if (admission.kind === 'sold-out') return fail('SOLD_OUT', `coupon ${coupon.id} is sold out`);
 
-  const request: PendingRequest = {
-    requestId: randomUUID(),
-    couponId: coupon.id,
-    userId: input.userId,
-    sequence: admission.sequence,
-    ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
-  };
-  try {
-    await deps.requests.createPending(request, requestedEvent(request, input.trace, now));
-  } catch (err) {
-    await deps.admission.release(coupon.id, input.userId);
-    throw err;
+    const request: PendingRequest = {
+      requestId: randomUUID(),
+      couponId: coupon.id,
+      userId: input.userId,
+      sequence: admission.sequence,
+      admissionEpoch: admission.epoch,
+      ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+    };
+    try {
+      await deps.requests.createPending(request, requestedEvent(request, input.trace, now));
+      deps.afterCommit();
+      return { requestId: request.requestId, sequence: request.sequence };
+    } catch (err) {
+      if (!(err instanceof SupersededAdmission)) {
+        await deps.admission.release(coupon.id, input.userId);
+        throw err;
+      }
+      // The queue was rebuilt while this place waited to be logged: the rebuilt queue does
+      // not hold it (so nothing to release), and the user asks that one for a place.
+      if (attempt >= MAX_ADMISSION_ATTEMPTS)
+        fail('QUEUE_REBUILDING', `the queue of ${coupon.id} is being rebuilt; try again`);
+      minEpoch = err.currentEpoch;
+    }
   }
-  deps.afterCommit();
-  return { requestId: request.requestId, sequence: request.sequence };
 }
 
 /** The request an Idempotency-Key already produced: same key, same answer. */

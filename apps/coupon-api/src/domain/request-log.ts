@@ -7,7 +7,25 @@ export interface PendingRequest {
   couponId: string;
   userId: string;
   sequence: number;
+  /** The admission epoch that gave the place (see AdmissionResult). */
+  admissionEpoch: number;
   idempotencyKey?: string;
+}
+
+/**
+ * The request log refused a place given by a queue state that has since been rebuilt (its
+ * epoch is older than the log's): the place may be given again by the current state.
+ */
+export class SupersededAdmission extends Error {
+  override readonly name = 'SupersededAdmission';
+  readonly couponId: string;
+  /** The log's current epoch: ask the queue for a place of this epoch or newer. */
+  readonly currentEpoch: number;
+  constructor(couponId: string, currentEpoch: number) {
+    super(`the queue of coupon ${couponId} was rebuilt (epoch ${currentEpoch})`);
+    this.couponId = couponId;
+    this.currentEpoch = currentEpoch;
+  }
 }
 
 /** CouponIssueRequested as the outbox stores it, for the relay to publish. */
@@ -22,7 +40,8 @@ export interface RequestedEvent extends Trace {
 export interface RequestLog {
   /**
    * Logs the request PENDING and records its event in the outbox, in one transaction:
-   * both or neither. Resolves once committed.
+   * both or neither. Resolves once committed; rejects with SupersededAdmission (nothing
+   * written) when the place's admission epoch is no longer the coupon's.
    */
   createPending(request: PendingRequest, event: RequestedEvent): Promise<void>;
   find(requestId: string): Promise<CouponRequest | null>;
@@ -33,7 +52,7 @@ export interface RequestLog {
    * last one itself; callers deduplicate by request id.
    */
   resultsAfter(userId: string, lastRequestId: string): Promise<CouponRequest[]>;
-  /** COMPLETED/FAILED → NOTIFIED; a no-op for a request already notified. */
-  markNotified(requestId: string): Promise<void>;
+  /** COMPLETED/FAILED → NOTIFIED, in one statement; a no-op for requests already notified. */
+  markNotified(requestIds: readonly string[]): Promise<void>;
   userCoupons(userId: string): Promise<UserCoupon[]>;
 }

@@ -1,4 +1,7 @@
+import { stackAddresses, startRedisCluster } from '@commerce/testing';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { admissionKeys } from '../../src/data-access/admission-keys.ts';
 import { expectRushInvariants, rush } from './rush.ts';
 import { type CouponSystem, startCouponSystem } from './system.ts';
 
@@ -72,6 +75,57 @@ describe('the coupon rush, end to end', () => {
 
       expect(kills).toHaveLength(2);
       await expectRushInvariants(running, couponId, 1_000, results);
+    },
+    SCENARIO_TIMEOUT,
+  );
+
+  it(
+    'when Redis loses the queue three times mid-rush with two coupon-apis and two workers, then exactly 1,000 are issued, once each, nobody refused while places remain, every request resolved',
+    async () => {
+      system = await startCouponSystem({ workers: 2, apis: 2 });
+      const couponId = await system.createCoupon(1_000);
+      const redis = new Redis(stackAddresses().redisUrl);
+      const losses: number[] = [];
+      const results = await rush(system, couponId, {
+        users: 3_000,
+        repeaters: 1_000,
+        prefix: couponId,
+        // Lost while places remain, with requests admitted and not yet logged in flight.
+        onProgress: (done) => {
+          if ([300, 900, 1_500].includes(done)) {
+            losses.push(done);
+            void redis.del(...admissionKeys(couponId));
+          }
+        },
+      });
+      await system.waitAllNotified(couponId);
+      await redis.quit();
+
+      expect(losses).toHaveLength(3);
+      await expectRushInvariants(system, couponId, 1_000, results);
+    },
+    SCENARIO_TIMEOUT,
+  );
+
+  it(
+    'when two coupon-apis and two workers share a rush on a Redis Cluster, then the same invariants hold',
+    async () => {
+      const cluster = await startRedisCluster();
+      try {
+        system = await startCouponSystem({ workers: 2, apis: 2, redisCluster: cluster.url });
+        const couponId = await system.createCoupon(500);
+        const results = await rush(system, couponId, {
+          users: 1_500,
+          repeaters: 500,
+          prefix: couponId,
+        });
+        await system.waitAllNotified(couponId);
+        await expectRushInvariants(system, couponId, 500, results);
+      } finally {
+        await system?.close();
+        system = undefined;
+        await cluster.stop();
+      }
     },
     SCENARIO_TIMEOUT,
   );

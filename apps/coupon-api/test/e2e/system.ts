@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { couponMigrationsDir, createCouponDb } from '@commerce/coupon-db';
-import { formatDatabaseUrl, migrate } from '@commerce/db';
+import { freshDatabase } from '@commerce/db/testing';
 import { allTopicSpecs, registerAll, subjectSchemas } from '@commerce/events';
 import { createKafkaClient, ensureTopics } from '@commerce/kafka';
 import { testShopperTokens } from '@commerce/service/testing';
@@ -14,7 +14,6 @@ import {
   startServiceProcess,
   uniqueName,
 } from '@commerce/testing';
-import { createConnection } from 'mariadb';
 import { pino } from 'pino';
 
 const apps = join(import.meta.dirname, '..', '..', '..');
@@ -31,6 +30,10 @@ export async function startCouponSystem(options: {
   tokenAlgorithm?: 'RS256' | 'ES256';
   /** Settings of every coupon-api and coupon-worker on top of the defaults here. */
   env?: Record<string, string>;
+  /** Seed nodes of a Redis Cluster for every process (REDIS_CLUSTER=true); the stack's Redis otherwise. */
+  redisCluster?: string;
+  /** More environment for the coupon-api processes only (a benchmark's NODE_OPTIONS=--cpu-prof). */
+  apiEnv?: Record<string, string>;
 }) {
   const { mysql, schemaRegistryUrl, redisUrl } = stackAddresses();
   const broker: DedicatedBroker = await startDedicatedBroker();
@@ -45,9 +48,8 @@ export async function startCouponSystem(options: {
   await admin.disconnect();
   await registerAll(schemaRegistryUrl, subjectSchemas());
 
-  const db = { ...mysql, database: uniqueName('coupon_e2e') };
-  await migrate(db, couponMigrationsDir);
-  const prisma = createCouponDb(formatDatabaseUrl(db), 4);
+  const database = await freshDatabase(couponMigrationsDir, 'coupon_e2e');
+  const prisma = createCouponDb(database.url, 4);
   const idp = testShopperTokens(options.tokenAlgorithm);
   const env = {
     ...idp.env,
@@ -58,8 +60,9 @@ export async function startCouponSystem(options: {
     RATE_LIMIT_NAMESPACE: uniqueName('rl'),
     KAFKA_BROKERS: broker.brokers.join(','),
     SCHEMA_REGISTRY_URL: schemaRegistryUrl,
-    DATABASE_URL: formatDatabaseUrl(db),
-    REDIS_URL: redisUrl,
+    DATABASE_URL: database.url,
+    REDIS_URL: options.redisCluster ?? redisUrl,
+    REDIS_CLUSTER: String(options.redisCluster !== undefined),
     OPERATOR_API_KEY: operatorApiKey,
     LOG_LEVEL: 'info',
     // A killed worker's partitions move to the survivor after 6 s instead of 30.
@@ -76,7 +79,7 @@ export async function startCouponSystem(options: {
       await startServiceProcess({
         name: `coupon-api-${i}`,
         entry: join(apps, 'coupon-api', 'src', 'main.ts'),
-        env: { ...env, PORT: String(port) },
+        env: { ...env, ...options.apiEnv, PORT: String(port) },
         readyMessage: 'coupon-api started',
       }),
     );
@@ -97,6 +100,7 @@ export async function startCouponSystem(options: {
     if (!tokens.has(userId)) tokens.set(userId, idp.mint(userId));
     return { authorization: `Bearer ${await tokens.get(userId)}` };
   };
+  let nextApi = 0; // requests go round the coupon-api instances, as a load balancer sends them
 
   return {
     broker,
@@ -126,7 +130,8 @@ export async function startCouponSystem(options: {
       return ((await res.json()) as { id: string }).id;
     },
     async issue(userId: string, couponId: string, headers: Record<string, string> = {}) {
-      const res = await fetch(`${baseUrl}/coupons/issue`, {
+      const apiUrl = apiUrls[nextApi++ % apiUrls.length] as string;
+      const res = await fetch(`${apiUrl}/coupons/issue`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -163,9 +168,7 @@ export async function startCouponSystem(options: {
       });
       await prisma.$disconnect();
       await broker.destroy();
-      const conn = await createConnection(mysql);
-      await conn.query(`DROP DATABASE IF EXISTS \`${db.database}\``);
-      await conn.end();
+      await database.drop();
       if (leaks.length > 0) throw new Error(`secrets in the service logs: ${leaks.join('; ')}`);
     },
   };

@@ -1,9 +1,8 @@
 import { couponMigrationsDir } from '@commerce/coupon-db';
-import { formatDatabaseUrl, migrate } from '@commerce/db';
+import { freshDatabase } from '@commerce/db/testing';
 import { createLogger, type HttpApp } from '@commerce/service';
 import { testShopperTokens } from '@commerce/service/testing';
-import { stackAddresses, uniqueName } from '@commerce/testing';
-import { createConnection } from 'mariadb';
+import { serviceEnv, uniqueName } from '@commerce/testing';
 import { buildApp } from '../../src/app.ts';
 import { readConfig } from '../../src/config.ts';
 import { createDeps, type Deps } from '../../src/deps.ts';
@@ -15,15 +14,11 @@ export const operatorKey = 'component-test-key-0123';
  * its own, and a test identity provider whose tokens it trusts.
  */
 export async function startCouponApi(env: Record<string, string> = {}) {
-  const { mysql, kafkaBrokers, schemaRegistryUrl, redisUrl } = stackAddresses();
-  const db = { ...mysql, database: uniqueName('coupon_api') };
-  await migrate(db, couponMigrationsDir);
+  const database = await freshDatabase(couponMigrationsDir, 'coupon_api');
   const idp = testShopperTokens();
   const config = readConfig({
-    DATABASE_URL: formatDatabaseUrl(db),
-    REDIS_URL: redisUrl,
-    KAFKA_BROKERS: kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: schemaRegistryUrl,
+    ...serviceEnv(),
+    DATABASE_URL: database.url,
     OPERATOR_API_KEY: operatorKey,
     COUPON_CACHE_TTL_MS: '0',
     ...idp.env,
@@ -68,9 +63,7 @@ export async function startCouponApi(env: Record<string, string> = {}) {
     async close() {
       await app.close();
       await deps.close();
-      const conn = await createConnection(mysql);
-      await conn.query(`DROP DATABASE IF EXISTS \`${db.database}\``);
-      await conn.end();
+      await database.drop();
     },
   };
 }

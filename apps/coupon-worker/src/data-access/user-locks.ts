@@ -9,16 +9,26 @@ export interface UserLocksOptions {
   logger: Logger;
 }
 
-/** The seed's per-user lock, `coupon:{couponId}:user:{userId}`, taken with redlock. */
+/** The seed's per-user lock key; it carries the coupon's hash tag like coupon-api's admission keys. */
+export const userLockKey = (couponId: string, userId: string) =>
+  `{coupon:${couponId}}:user:${userId}`;
+
+/**
+ * The seed's per-user locks, taken with redlock: a batch takes the locks of all its users
+ * on one coupon in one acquisition (one script over keys of one Redis Cluster slot).
+ */
 export function createUserLocks(redlock: Redlock, options: UserLocksOptions): UserLocks {
   return {
-    async holding(couponId, userId, work) {
-      const lockKey = `coupon:{${couponId}}:user:${userId}`;
+    async holding(couponId, userIds, work) {
+      const keys = userIds.map((userId) => userLockKey(couponId, userId));
       let lock: Awaited<ReturnType<Redlock['acquire']>>;
       try {
-        lock = await redlock.acquire([lockKey], options.ttlMs);
+        lock = await redlock.acquire(keys, options.ttlMs);
       } catch (err) {
-        throw new TransientError(`lock ${lockKey} is held elsewhere`, { cause: err });
+        throw new TransientError(
+          `a lock of ${keys.length} users on coupon ${couponId} is held elsewhere`,
+          { cause: err },
+        );
       }
       try {
         return await work();
@@ -26,7 +36,7 @@ export function createUserLocks(redlock: Redlock, options: UserLocksOptions): Us
         await lock
           .release()
           .catch((err: unknown) =>
-            options.logger.warn({ err, lockKey }, 'lock release failed; it expires by itself'),
+            options.logger.warn({ err, couponId }, 'lock release failed; it expires by itself'),
           );
       }
     },

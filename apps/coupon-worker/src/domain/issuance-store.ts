@@ -1,28 +1,34 @@
-import type { CouponWindow } from './eligibility.ts';
-import type { IssueOutcome } from './model.ts';
+import type { CouponStock, Decision } from './decide-in-order.ts';
 import type { ResultEvent } from './result-events.ts';
 
-/** What deciding one request may do inside its database transaction. */
+/** A user's new coupon: unique per user and coupon (the fence against issuing twice). */
+export interface NewUserCoupon {
+  id: string;
+  couponId: string;
+  userId: string;
+  requestId: string;
+}
+
+/** What deciding a batch may do inside its database transaction (set-based: one statement each). */
 export interface IssuanceTx {
-  /** Records the request's event as processed; false when it already was (a redelivery). */
-  markProcessed(eventId: string): Promise<boolean>;
-  findCoupon(couponId: string): Promise<CouponWindow | null>;
-  hasCoupon(couponId: string, userId: string): Promise<boolean>;
+  /** Reads the coupons' windows and stock, without a lock; unknown ones are absent. */
+  readCoupons(couponIds: readonly string[]): Promise<Map<string, CouponStock>>;
+  /** Locks the coupons' rows until the transaction ends and reads them; unknown ones are absent. */
+  lockCoupons(couponIds: readonly string[]): Promise<Map<string, CouponStock>>;
+  /** Locks the requests' log rows; true for those still PENDING, false once decided, absent when not logged. */
+  lockRequests(requestIds: readonly string[]): Promise<Map<string, boolean>>;
+  /** The users among `userIds` who hold the coupon already. */
+  holders(couponId: string, userIds: readonly string[]): Promise<Set<string>>;
+  /** Records the events as processed by this group (a redelivery counts as one more delivery). */
+  markProcessed(eventIds: readonly string[]): Promise<void>;
   /**
-   * Takes one coupon of the stock with a conditional UPDATE that cannot pass the total (the
-   * fence against oversell); false when every coupon is issued. The coupon's row stays
-   * locked until the transaction ends.
+   * Takes `count` coupons of the stock with a conditional UPDATE that cannot pass the total
+   * (the fence against oversell); false when fewer are left.
    */
-  takeOne(couponId: string): Promise<boolean>;
-  /** The user's coupon; unique per user and coupon (the fence against issuing twice). */
-  insertUserCoupon(userCoupon: {
-    id: string;
-    couponId: string;
-    userId: string;
-    requestId: string;
-  }): Promise<void>;
-  /** Completes the request's PENDING log row with the outcome; false when there is none. */
-  completeRequest(requestId: string, outcome: IssueOutcome, completedAt: Date): Promise<boolean>;
+  take(couponId: string, count: number): Promise<boolean>;
+  insertUserCoupons(userCoupons: readonly NewUserCoupon[]): Promise<void>;
+  /** Completes the PENDING log rows with their outcomes; returns how many it completed. */
+  completeRequests(decisions: readonly Decision[], completedAt: Date): Promise<number>;
   /** Records events in the outbox: they reach Kafka if and only if the transaction commits. */
   enqueue(events: readonly ResultEvent[]): Promise<void>;
 }
@@ -30,16 +36,17 @@ export interface IssuanceTx {
 export interface IssuanceStore {
   /**
    * Runs `work` in one transaction: committed when it returns, rolled back when it throws.
-   * Two transactions racing past the user's lock meet at the unique index: the loser fails
-   * as a transient error, and its retry reads the winner's coupon.
+   * Two transactions racing past the locks meet at the coupon's row lock and the unique
+   * index: the loser fails as a transient error, and its retry reads the winner's coupons.
    */
   transaction<T>(work: (tx: IssuanceTx) => Promise<T>): Promise<T>;
 }
 
 export interface UserLocks {
   /**
-   * Runs `work` holding the lock of one user on one coupon, so two deliveries of that user's
-   * requests do not work at once; fails as a transient error while another holds it.
+   * Runs `work` holding the locks of these users on one coupon (taken together, once), so
+   * two deliveries of one user's requests do not work at once; fails as a transient error
+   * while another holds any of them.
    */
-  holding<T>(couponId: string, userId: string, work: () => Promise<T>): Promise<T>;
+  holding<T>(couponId: string, userIds: readonly string[], work: () => Promise<T>): Promise<T>;
 }

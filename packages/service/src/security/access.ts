@@ -1,6 +1,6 @@
 import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { z } from 'zod';
+import type { RedisClient } from '../redis.ts';
 import { forbidOtherUserInPath, requireShopper } from './guards.ts';
 import type { OverloadSettings } from './overload.ts';
 import { installRateLimits, type RateLimitSettings } from './rate-limits.ts';
@@ -44,7 +44,7 @@ export async function installPublicAccess(
   options: {
     service: string;
     config: PublicApiConfig;
-    redis: Redis;
+    redis: RedisClient;
     tokens?: ShopperTokenVerifier;
   },
 ): Promise<PublicAccess> {

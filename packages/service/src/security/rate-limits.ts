@@ -1,7 +1,7 @@
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import type { Redis } from 'ioredis';
 import { DomainError } from '../errors.ts';
+import type { RedisClient } from '../redis.ts';
 import { shopperOf } from './guards.ts';
 
 export interface RateLimitSettings {
@@ -28,7 +28,7 @@ export interface RateLimits {
 export async function installRateLimits(
   app: FastifyInstance,
   settings: RateLimitSettings,
-  redis: Redis,
+  redis: RedisClient,
 ): Promise<RateLimits> {
   await app.register(rateLimit, {
     global: false,
