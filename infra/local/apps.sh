@@ -14,7 +14,16 @@ source "$here/lib/common.sh"
 # The local demo's webhook receivers listen on loopback, which webhook-relay refuses unless
 # allow-listed (its SSRF policy); production leaves this empty.
 : "${DESTINATION_ALLOW_LIST:=127.0.0.0/8,::1/128}"
-export OPERATOR_API_KEY TRUSTED_PROXIES DESTINATION_ALLOW_LIST PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$(type -P true)}"
+# Every local client is 127.0.0.1, so the per-address budget is the whole machine's: raised
+# here; the per-user budget keeps its default.
+: "${RATE_LIMIT_PER_ADDRESS:=100000}"
+export OPERATOR_API_KEY TRUSTED_PROXIES DESTINATION_ALLOW_LIST RATE_LIMIT_PER_ADDRESS PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$(type -P true)}"
+# Shopper tokens: the services trust this clone's own key pair (made on first use under
+# $STATE_DIR/jwt, git-ignored); the demo mints tokens with the same CLI.
+mint_token() {
+  COMMERCE_STACK_DIR="$STATE_DIR" node --conditions=@commerce/source \
+    "$ROOT_DIR/packages/service/src/cli/mint-token.ts" "$@"
+}
 database_url() { echo "mysql://$MYSQL_USER:$MYSQL_PASSWORD@$MYSQL_HOST:$MYSQL_PORT/$1"; }
 
 # name port database migrations probe, one service a line (infra/apps.txt, the one list).
@@ -45,6 +54,7 @@ app_up() {
 case "${1:-}" in
   up)
     mkdir -p "$LOG_DIR" "$RUN_DIR"
+    eval "$(mint_token --env)" # exports JWT_ISSUER, JWT_AUDIENCE, JWT_PUBLIC_KEY
     for app in "${APPS[@]}"; do read -r name port database migrations _ <<<"$app"; app_up "$name" "$port" "$database" "$migrations"; done
     ;;
   down)

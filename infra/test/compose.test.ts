@@ -104,4 +104,27 @@ describe('docker-compose.yml', () => {
       [...placeholders].sort(),
     );
   });
+
+  it('sheds floods at the gateway: a per-client limit_req answering 429 with the error body', () => {
+    const gateway = readFileSync(join(root, 'infra', 'gateway', 'gateway.conf.template'), 'utf8');
+    expect(gateway).toMatch(
+      /limit_req zone=per_client burst=\$\{GATEWAY_BURST_PER_CLIENT\} nodelay;/,
+    );
+    expect(gateway).toMatch(/limit_req_status 429;/);
+    expect(gateway).toMatch(/return 429 '\{"error":\{"code":"RATE_LIMITED"/);
+    expect(services.gateway?.environment).toMatchObject({
+      GATEWAY_RATE_PER_CLIENT: 50,
+      GATEWAY_BURST_PER_CLIENT: 200,
+    });
+  });
+
+  it('runs the APIs in production mode with shopper-token settings, secrets from .env only', () => {
+    for (const name of ['coupon-api', 'order-api', 'analytics-worker']) {
+      const env = services[name]?.environment ?? {};
+      expect(env.NODE_ENV, name).toBe('production');
+      expect(String(env.OPERATOR_API_KEY), name).toMatch(/^\$\{OPERATOR_API_KEY:\?/);
+      expect(String(env.JWT_PUBLIC_KEY), name).toMatch(/^\$\{JWT_PUBLIC_KEY/);
+      expect(String(env.JWT_JWKS_URL), name).toMatch(/^\$\{JWT_JWKS_URL/);
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { stackLogDir, waitFor } from '@commerce/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintLocalTokens } from '../local/tokens/mint.ts';
 
 // The operator console in headless Chromium (Debian's), through the local gateway, against
 // the running services (started here if they are not): what it shows must be what the
@@ -46,23 +47,25 @@ async function seed() {
     validUntil: new Date(Date.now() + HOUR).toISOString(),
   });
   couponId = coupon.id;
-  const shopper = { 'content-type': 'application/json' };
+  const users = Array.from({ length: 8 }, (_, i) => `${run}-u${i}`);
+  const tokens = mintLocalTokens([...users, `${run}-buyer`]);
+  const as = (userId: string) => ({
+    'content-type': 'application/json',
+    authorization: `Bearer ${tokens.get(userId)}`,
+  });
   const answers = await Promise.all(
-    Array.from({ length: 8 }, (_, i) =>
+    users.map((userId) =>
       fetch(`${gateway}/coupons/issue`, {
         method: 'POST',
-        headers: shopper,
-        body: JSON.stringify({ userId: `${run}-u${i}`, couponId }),
+        headers: as(userId),
+        body: JSON.stringify({ couponId }),
       }),
     ),
   );
+  const shopper = as(`${run}-buyer`);
   const accepted = answers.filter((a) => a.status === 202).length;
   const product = await post('/products', { name: `Console lamp ${run}`, price: 12_500, stock: 9 });
-  const order = await post(
-    '/orders',
-    { userId: `${run}-buyer`, items: [{ productId: product.id, quantity: 2 }] },
-    shopper,
-  );
+  const order = await post('/orders', { items: [{ productId: product.id, quantity: 2 }] }, shopper);
   await post(`/orders/${order.id}/pay`, { amount: order.total, method: 'CARD' }, shopper);
   await waitFor('the rush in the analytics', 60_000, async () => {
     const { items } = await api('/analytics/coupons?limit=1', { headers: asOperator });

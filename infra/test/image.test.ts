@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,15 @@ const run = uniqueName('img');
 const workRoot = mkdtempSync(join(tmpdir(), 'images-'));
 const turboCache = join(workRoot, 'turbo-cache');
 const operatorKey = 'image-test-operator-key-0123';
+// The APIs verify shopper tokens: a key of this run stands in for the identity provider.
+const tokenKeys = {
+  JWT_PUBLIC_KEY: generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    .publicKey.export({ type: 'spki', format: 'pem' })
+    .toString(),
+  JWT_ALGORITHMS: 'ES256',
+  JWT_ISSUER: 'image-test',
+  JWT_AUDIENCE: 'image-test',
+};
 const databases = new Set<string>();
 const redis = new Redis(stack.redisUrl);
 let broker: DedicatedBroker;
@@ -104,6 +114,7 @@ describe('one image per service', () => {
         REDIS_URL: stack.redisUrl,
         OPERATOR_API_KEY: operatorKey,
         TRUSTED_PROXIES: '127.0.0.1',
+        ...tokenKeys,
         RANKING_KEY_PREFIX: `${run}:ranking:`,
         ...(database ? { DATABASE_URL: databaseUrl(database) } : {}),
       });

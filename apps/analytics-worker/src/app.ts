@@ -14,6 +14,11 @@ export async function buildApp(deps: Deps): Promise<HttpApp> {
     logger: deps.logger,
     metrics: deps.metrics,
     trustedProxies: deps.config.TRUSTED_PROXIES,
+    overload: {
+      maxEventLoopDelayMs: deps.config.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS,
+      maxHeapUsedBytes: deps.config.OVERLOAD_MAX_HEAP_USED_MB * 1024 * 1024,
+      retryAfterSeconds: deps.config.OVERLOAD_RETRY_AFTER_SECONDS,
+    },
     statusByCode: analyticsErrorStatus,
     readiness: {
       database: () => deps.pool.query('SELECT 1'),

@@ -5,6 +5,7 @@ import {
   kafkaNamePrefix,
   loadConfig,
   operatorApiKey,
+  overloadEnv,
   trustedProxies,
 } from '@commerce/service';
 import { z } from 'zod';
@@ -27,6 +28,8 @@ const schema = z
     OPERATOR_API_KEY: operatorApiKey,
     /** The gateway's address: its X-Forwarded-* headers are believed, nobody else's. */
     TRUSTED_PROXIES: trustedProxies,
+    /** Shedding of the read API (OVERLOAD_*, as the other APIs). */
+    ...overloadEnv,
     /** The analytics database (its own: mysql://user:pass@host:3306/analytics). */
     DATABASE_URL: databaseUrl,
     /** Connections to it: one per partition flushing at once, plus the read API. */

@@ -1,4 +1,5 @@
 import { anEvent } from '@commerce/events/testing';
+import { probeEveryRoute } from '@commerce/service/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabaseSink } from '../src/data-access/database.sink.ts';
 import { toFacts } from '../src/domain/facts.ts';
@@ -173,6 +174,12 @@ describe('the analytics read API', () => {
       expect(res.json().error.code).toBe('OPERATOR_KEY_REQUIRED');
     },
   );
+
+  it('when any report gets huge or malformed headers, with or without the key, then it answers 4xx or ignores them, never 5xx', async () => {
+    const params = { couponId: 'c1' };
+    expect(await probeEveryRoute(app, { params })).toEqual([]);
+    expect(await probeEveryRoute(app, { base: operatorHeaders, params })).toEqual([]);
+  });
 
   it('when the OpenAPI document is read, then it lists the three reports and the dead-letter tool', async () => {
     const doc = (await read({ url: '/openapi.json' })).json();

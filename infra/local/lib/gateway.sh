@@ -18,7 +18,10 @@ GATEWAY_LOG="$LOG_DIR/gateway.log"
 # The template's placeholders, and only these: nginx's own $variables stay as they are.
 GATEWAY_VARIABLES='${GATEWAY_PORT} ${GATEWAY_RESOLVER} ${GATEWAY_ACCESS_LOG} ${GATEWAY_UPSTREAM_RESOLVE} ${GATEWAY_DIR} ${LOG_DIR}
   ${COUPON_API_UPSTREAM} ${ORDER_API_UPSTREAM} ${ANALYTICS_WORKER_UPSTREAM} ${WEBHOOK_RELAY_UPSTREAM}
-  ${COUPON_WORKER_UPSTREAM} ${RANKING_WORKER_UPSTREAM} ${CONSOLE_DIR}'
+  ${COUPON_WORKER_UPSTREAM} ${RANKING_WORKER_UPSTREAM} ${CONSOLE_DIR}
+  ${GATEWAY_RATE_PER_CLIENT} ${GATEWAY_BURST_PER_CLIENT}'
+# Every local client is 127.0.0.1 (the demo, benchmarks): the per-client limit is off in effect.
+: "${GATEWAY_RATE_PER_CLIENT:=100000}" "${GATEWAY_BURST_PER_CLIENT:=100000}"
 
 gateway_install() {
   command -v nginx >/dev/null && command -v envsubst >/dev/null && return 0
@@ -38,6 +41,7 @@ gateway_render() {
     ANALYTICS_WORKER_UPSTREAM="$ANALYTICS_WORKER_UPSTREAM" WEBHOOK_RELAY_UPSTREAM="$WEBHOOK_RELAY_UPSTREAM" \
     COUPON_WORKER_UPSTREAM="$COUPON_WORKER_UPSTREAM" RANKING_WORKER_UPSTREAM="$RANKING_WORKER_UPSTREAM" \
     CONSOLE_DIR="$ROOT_DIR/infra/console" \
+    GATEWAY_RATE_PER_CLIENT="$GATEWAY_RATE_PER_CLIENT" GATEWAY_BURST_PER_CLIENT="$GATEWAY_BURST_PER_CLIENT" \
     bash -c 'envsubst "$1" <"$2" >"$3" && envsubst "$1" <"$4" >"$5"' _ "$GATEWAY_VARIABLES" \
     "$GATEWAY_TEMPLATE" "$GATEWAY_DIR/gateway.conf" \
     "$INFRA_DIR/gateway/nginx.conf.tmpl" "$GATEWAY_DIR/nginx.conf"
