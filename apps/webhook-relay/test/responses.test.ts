@@ -50,7 +50,8 @@ describe('receiver answers', () => {
     await harness.waitFor('the retry', 15_000, async () => receiver.received.length === 2);
     const [first, second] = receiver.received;
     expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(3_000);
-    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeLessThan(4_000);
+    // Not much later either (the poll interval and a loaded machine's scheduling on top).
+    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeLessThan(6_000);
     expect(receiver.uniqueIds()).toHaveLength(1);
     await harness.waitFor(
       'COMPLETED',

@@ -8,7 +8,8 @@ let receiver: Receiver;
 const processes: { kill(signal?: NodeJS.Signals): Promise<void> }[] = [];
 
 beforeAll(async () => {
-  harness = await createHarness({ RETRY_SCHEDULE: '6s' });
+  // Long enough that the restarted relay is up before the retries fall due, even on a loaded machine.
+  harness = await createHarness({ RETRY_SCHEDULE: '12s' });
   // Each delivery's first POST fails, its second succeeds.
   const seen = new Set<string>();
   receiver = await startReceiver((_, r) => {
