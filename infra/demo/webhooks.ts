@@ -4,11 +4,9 @@
 // it (a dead letter, then a replay with the same webhook-id).
 import { once } from 'node:events';
 import { createServer } from 'node:http';
+import type { CheckFn } from './checks.ts';
+import { gateway, operator } from './http.ts';
 
-const relayApi = process.env.WEBHOOK_RELAY_URL ?? 'http://127.0.0.1:3003';
-const operatorKey = process.env.OPERATOR_API_KEY ?? 'local-operator-key-change-me';
-
-type Check = (promise: string, held: boolean, seen: string) => void;
 interface Post {
   id: string;
   at: number;
@@ -34,10 +32,10 @@ async function receiver(answer: (id: string, seen: number) => number) {
 }
 
 async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(relayApi + path, {
+  const res = await fetch(gateway + path, {
     method,
     headers: {
-      'x-api-key': operatorKey,
+      ...operator,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -74,7 +72,7 @@ async function deliveryFor(posts: Post[], orderId: string, status: string, ms?: 
  * Subscribes the receivers; call `verify` with the demo's paid order after the payment
  * (other PaymentCompleted events on the topic are told apart by their order id).
  */
-export async function setUpWebhooks(check: Check) {
+export async function setUpWebhooks(check: CheckFn) {
   const flaky = await receiver((_, seen) => (seen < 2 ? 503 : 204));
   let repaired = false;
   const broken = await receiver(() => (repaired ? 204 : 500));
