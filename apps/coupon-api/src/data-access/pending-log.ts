@@ -15,13 +15,16 @@ interface PendingWrite {
   reject: (err: unknown) => void;
 }
 
+/** Group-commit transactions running at once (each on its own pooled connection). */
+const MAX_IN_FLIGHT = 2;
+
 const marks = (count: number, group: string) =>
   Array.from({ length: count }, () => group).join(', ');
 
 /**
  * Writes admitted requests (PENDING rows and their CouponIssueRequested in the outbox) with
- * group commit: every request admitted in the same event-loop turn goes in one transaction,
- * so a rush pays one transaction per turn, not per request. The hot path of the rush, so it
+ * group commit: the requests admitted while earlier transactions run go together in the
+ * next one, so a rush pays one transaction per batch, not per request. The hot path of the rush, so it
  * runs plain SQL on the driver's pool: Prisma's query building cost more CPU than the rest
  * of the request (a CPU profile under load, docs/benchmarks.md).
  */
@@ -82,23 +85,42 @@ export function createPendingLog(pool: Pool): Pick<RequestLog, 'createPending'> 
     }
   };
 
-  const writeWaiting = async (): Promise<void> => {
-    const batch = waiting;
-    waiting = [];
+  const write = async (batch: PendingWrite[]): Promise<void> => {
     try {
       await insertPending(batch);
     } catch (err) {
       // One bad row (a reused Idempotency-Key) must not fail its neighbours: one by one.
       if (batch.length === 1) batch[0]?.reject(err);
-      else for (const write of batch) insertPending([write]).catch(write.reject);
+      else for (const one of batch) await insertPending([one]).catch(one.reject);
     }
+  };
+
+  // At most MAX_IN_FLIGHT transactions at once: what is admitted while they run waits for
+  // the next one, so the busier the rush, the more requests each transaction carries.
+  let inFlight = 0;
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (waiting.length === 0 || inFlight >= MAX_IN_FLIGHT) return;
+    const batch = waiting;
+    waiting = [];
+    inFlight++;
+    void write(batch).finally(() => {
+      inFlight--;
+      schedule();
+    });
+  };
+  const schedule = () => {
+    if (scheduled || waiting.length === 0 || inFlight >= MAX_IN_FLIGHT) return;
+    scheduled = true;
+    setImmediate(flush);
   };
 
   return {
     createPending(request, event) {
       return new Promise((resolve, reject) => {
-        if (waiting.length === 0) setImmediate(() => void writeWaiting());
         waiting.push({ request, event, resolve, reject });
+        schedule();
       });
     },
   };
