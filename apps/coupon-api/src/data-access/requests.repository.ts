@@ -48,10 +48,15 @@ export function createRequestLog(
       return rows.map(toRequest);
     },
     async markNotified(requestIds) {
-      await prisma.couponRequest.updateMany({
-        where: { requestId: { in: [...requestIds] }, status: { in: ['COMPLETED', 'FAILED'] } },
-        data: { status: 'NOTIFIED', notifiedAt: new Date() },
-      });
+      if (requestIds.length === 0) return;
+      // By primary key only, as coupon-worker's batch updates: a long IN list could make the
+      // optimizer scan the (coupon_id, status) index and lock rows of other batches.
+      await prisma.$executeRawUnsafe(
+        `UPDATE coupon_requests FORCE INDEX (PRIMARY) SET status = 'NOTIFIED', notified_at = ?
+          WHERE request_id IN (${requestIds.map(() => '?').join(', ')}) AND status IN ('COMPLETED', 'FAILED')`,
+        new Date(),
+        ...requestIds,
+      );
     },
     userCoupons: (userId) =>
       prisma.userCoupon.findMany({
