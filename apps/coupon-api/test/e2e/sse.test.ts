@@ -68,7 +68,7 @@ describe('results over server-sent events', () => {
     const couponId = await system.createCoupon(10);
     const stream = await openEventStream(`${system.apiUrls[1]}/users/sse-carol/coupon-events`);
     try {
-      const { body } = await system.issue('sse-carol', couponId); // through the first instance
+      const { body } = await system.issue('sse-carol', couponId, {}, 0); // through the first instance
       await stream.until((events) => results(events).some((r) => r.requestId === body.requestId));
     } finally {
       stream.close();
