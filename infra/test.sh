@@ -8,6 +8,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 for lib in common node toolchain; do source "$here/local/lib/$lib.sh"; done
 
 ensure_workspace
+apt_install chromium   # the console test drives Debian's Chromium headless (playwright-core)
 running_before="$(bash "$here/local/stack.sh" status | grep -c ' running ' || true)"
 bash "$here/local/stack.sh" up
 if [[ "$running_before" == 0 && "${KEEP_STACK:-}" != 1 ]]; then

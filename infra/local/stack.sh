@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
 # The local stack without containers: Kafka (KRaft), a Confluent-API schema registry,
-# MariaDB and Redis, as real processes on 127.0.0.1.
+# MariaDB, Redis and the nginx gateway, as real processes on 127.0.0.1.
 #
 #   infra/local/stack.sh install   install what is missing (idempotent)
 #   infra/local/stack.sh up [service...]     install, start what is not running, wait until healthy
-#   infra/local/stack.sh down [service...]   stop what this clone started
+#   infra/local/stack.sh down [service...]   stop what this clone started (all: the apps too)
 #   infra/local/stack.sh status    what runs, where it listens, where it logs
 #   infra/local/stack.sh env       the connection settings, as shell exports
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-for lib in common node kafka schema-registry mariadb redis; do
+for lib in common node kafka schema-registry mariadb redis gateway; do
   # shellcheck source=/dev/null
   source "$here/lib/$lib.sh"
 done
 
-# Start order matters: the registry keeps its schemas in MariaDB.
-SERVICES=(mariadb redis kafka schema-registry)
+# Start order matters: the registry keeps its schemas in MariaDB. The gateway is part of the
+# stack, not of apps.sh: it is infrastructure the tests and the demo reach the services
+# through, it needs no build, and it may run before the services (their routes answer 502).
+SERVICES=(mariadb redis kafka schema-registry gateway)
 
 install_all() {
   command -v curl >/dev/null || apt_install curl
@@ -25,6 +27,7 @@ install_all() {
   redis_install
   kafka_install
   schema_registry_install
+  gateway_install
 }
 
 # Services named on the command line, in start order; all of them when none is named.
@@ -61,6 +64,8 @@ up_all() {
 down_all() {
   local wanted i
   mapfile -t wanted < <(selected "$@")
+  # Everything, when nothing is named: the services first, while what they use still runs.
+  (($# > 0)) || bash "$here/apps.sh" down
   for ((i = ${#wanted[@]} - 1; i >= 0; i--)); do "${wanted[i]//-/_}_down"; done
 }
 
@@ -75,6 +80,7 @@ status_all() {
     fi
     printf '%-16s %-8s %-10s %-28s %s\n' "$service" "$state" "$rss" "$(listen_address "$service")" "$LOG_DIR/$service.log"
   done
+  bash "$here/apps.sh" status | sed 's/^/services: /'
 }
 
 listen_address() {
@@ -83,12 +89,13 @@ listen_address() {
     schema-registry) echo "$SCHEMA_REGISTRY_URL" ;;
     mariadb) echo "mysql://$MYSQL_HOST:$MYSQL_PORT" ;;
     redis) echo "$REDIS_URL" ;;
+    gateway) echo "$GATEWAY_URL" ;;
   esac
 }
 
 print_env() {
   local name
-  for name in KAFKA_BROKERS SCHEMA_REGISTRY_URL MYSQL_HOST MYSQL_PORT MYSQL_USER MYSQL_PASSWORD REDIS_URL KAFKA_LIBS; do
+  for name in KAFKA_BROKERS SCHEMA_REGISTRY_URL MYSQL_HOST MYSQL_PORT MYSQL_USER MYSQL_PASSWORD REDIS_URL KAFKA_LIBS GATEWAY_URL; do
     printf 'export %s=%q\n' "$name" "${!name}"
   done
 }

@@ -1,4 +1,13 @@
-import { booleanFromEnv, commonEnv, databaseUrl, loadConfig } from '@commerce/service';
+import {
+  booleanFromEnv,
+  commonEnv,
+  databaseUrl,
+  kafkaNamePrefix,
+  loadConfig,
+  operatorApiKey,
+  overloadEnv,
+  trustedProxies,
+} from '@commerce/service';
 import { z } from 'zod';
 import { hourBucket } from './domain/hours.ts';
 
@@ -15,6 +24,12 @@ const schema = z
     ...commonEnv,
     /** /healthz, /readyz, /metrics and the read API (/analytics/...). */
     PORT: commonEnv.PORT.default(3103),
+    /** The read API answers operators only: sales figures are not public. */
+    OPERATOR_API_KEY: operatorApiKey,
+    /** The gateway's address: its X-Forwarded-* headers are believed, nobody else's. */
+    TRUSTED_PROXIES: trustedProxies,
+    /** Shedding of the read API (OVERLOAD_*, as the other APIs). */
+    ...overloadEnv,
     /** The analytics database (its own: mysql://user:pass@host:3306/analytics). */
     DATABASE_URL: databaseUrl,
     /** Connections to it: one per partition flushing at once, plus the read API. */
@@ -55,7 +70,7 @@ const schema = z
      * Prefix of the consumed topics, the dead-letter topic and the consumer group (empty in
      * production). Tests and shared environments set it to get their own; topics must exist.
      */
-    KAFKA_NAME_PREFIX: z.string().max(100).default(''),
+    KAFKA_NAME_PREFIX: kafkaNamePrefix,
     /**
      * Test only: exit with code 137 right after the first flush's transaction commits, before
      * its offsets are committed to Kafka, as a crash in that window would. Never in production.

@@ -1,13 +1,17 @@
 import { anEvent } from '@commerce/events/testing';
+import { probeEveryRoute } from '@commerce/service/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabaseSink } from '../src/data-access/database.sink.ts';
 import { toFacts } from '../src/domain/facts.ts';
 import type { AnalyticsEvent } from '../src/domain/model.ts';
 import { anOrder, seoulMidnight, type TestEvent } from './support/events.ts';
-import { createHarness, type Harness } from './support/harness.ts';
+import { createHarness, type Harness, operatorHeaders } from './support/harness.ts';
 
 let h: Harness;
 let app: Awaited<ReturnType<Harness['worker']>>['app'];
+/** A read API call as an operator. */
+const read = (request: { url: string; headers?: Record<string, string> }) =>
+  app.inject({ ...request, headers: { ...operatorHeaders, ...request.headers } });
 const HOUR = 3_600_000;
 
 beforeAll(async () => {
@@ -52,7 +56,7 @@ const range = 'from=2026-03-09T00:00:00%2B09:00&to=2026-03-11T00:00:00%2B09:00';
 
 describe('the analytics read API', () => {
   it('when sales are asked per hour, then each hour has its orders, revenue and distinct buyers', async () => {
-    const res = await app.inject({ url: `/analytics/sales?${range}` });
+    const res = await read({ url: `/analytics/sales?${range}` });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       timeZone: 'Asia/Seoul',
@@ -68,7 +72,7 @@ describe('the analytics read API', () => {
   });
 
   it('when one product’s sales are asked per day, then its units and revenue are summed per Seoul day', async () => {
-    const res = await app.inject({
+    const res = await read({
       url: `/analytics/sales?${range}&granularity=day&productId=lamp`,
     });
     expect(res.json().buckets).toEqual([
@@ -78,12 +82,12 @@ describe('the analytics read API', () => {
   });
 
   it('when top products are asked by units or by revenue, then the order follows the measure', async () => {
-    const byUnits = await app.inject({ url: `/analytics/products/top?${range}&by=units` });
+    const byUnits = await read({ url: `/analytics/products/top?${range}&by=units` });
     expect(byUnits.json().items.map((i: { productId: string }) => i.productId)).toEqual([
       'lamp',
       'kettle',
     ]);
-    const byRevenue = await app.inject({
+    const byRevenue = await read({
       url: `/analytics/products/top?${range}&by=revenue&limit=1`,
     });
     expect(byRevenue.json().items).toEqual([
@@ -92,7 +96,7 @@ describe('the analytics read API', () => {
   });
 
   it('when a coupon is asked, then it reports requested, issued, failures by reason and the time to sold out', async () => {
-    const res = await app.inject({ url: '/analytics/coupons/c1' });
+    const res = await read({ url: '/analytics/coupons/c1' });
     expect(res.json()).toMatchObject({
       couponId: 'c1',
       requested: 2,
@@ -101,13 +105,17 @@ describe('the analytics read API', () => {
       failedByReason: { OUT_OF_STOCK: 1 },
       timeToSoldOutMs: 1_500,
     });
-    const missing = await app.inject({ url: '/analytics/coupons/nope' });
+    const recent = await read({ url: '/analytics/coupons?limit=5' });
+    expect(recent.json().items).toEqual([
+      expect.objectContaining({ couponId: 'c1', requested: 2, issued: 1, failed: 1 }),
+    ]);
+    const missing = await read({ url: '/analytics/coupons/nope' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('COUPON_NOT_FOUND');
   });
 
   it('when the caller accepts text/csv, then every report comes as CSV with a header line', async () => {
-    const sales = await app.inject({
+    const sales = await read({
       url: `/analytics/sales?${range}`,
       headers: { accept: 'text/csv' },
     });
@@ -115,12 +123,12 @@ describe('the analytics read API', () => {
     expect(sales.body).toBe(
       'bucket,orders,revenue,buyers\r\n2026-03-09T14:00:00.000Z,1,7000,1\r\n2026-03-09T15:00:00.000Z,2,16000,2\r\n',
     );
-    const top = await app.inject({
+    const top = await read({
       url: `/analytics/products/top?${range}`,
       headers: { accept: 'text/csv' },
     });
     expect(top.body.split('\r\n')[0]).toBe('rank,productId,units,revenue');
-    const coupon = await app.inject({
+    const coupon = await read({
       url: '/analytics/coupons/c1',
       headers: { accept: 'text/csv' },
     });
@@ -146,7 +154,7 @@ describe('the analytics read API', () => {
   ])(
     'when the query has %s, then the answer is 400 with a structured error',
     async (_, url, code) => {
-      const res = await app.inject({ url });
+      const res = await read({ url });
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({
         error: { code, message: expect.any(String) },
@@ -155,13 +163,33 @@ describe('the analytics read API', () => {
     },
   );
 
-  it('when the OpenAPI document is read, then it lists the three reports', async () => {
-    const doc = (await app.inject({ url: '/openapi.json' })).json();
+  it.each([
+    ['no key', {}],
+    ['a wrong key', { 'x-api-key': 'not-the-operator-key-at-all' }],
+  ])(
+    'when a report is asked with %s, then the answer is 401 before any validation',
+    async (_, headers) => {
+      const res = await app.inject({ url: '/analytics/sales?granularity=week', headers });
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.code).toBe('OPERATOR_KEY_REQUIRED');
+    },
+  );
+
+  it('when any report gets huge or malformed headers, with or without the key, then it answers 4xx or ignores them, never 5xx', async () => {
+    const params = { couponId: 'c1' };
+    expect(await probeEveryRoute(app, { params })).toEqual([]);
+    expect(await probeEveryRoute(app, { base: operatorHeaders, params })).toEqual([]);
+  });
+
+  it('when the OpenAPI document is read, then it lists the three reports and the dead-letter tool', async () => {
+    const doc = (await read({ url: '/openapi.json' })).json();
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([
         '/analytics/sales',
         '/analytics/products/top',
         '/analytics/coupons/{couponId}',
+        '/ops/dead-letters',
+        '/ops/dead-letters/replay',
       ]),
     );
   });

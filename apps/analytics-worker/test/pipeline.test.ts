@@ -2,7 +2,7 @@ import { deadLetterHeaders } from '@commerce/kafka';
 import { afterEach, describe, expect, it } from 'vitest';
 import { anOrder, mixedEvents, seoulMidnight } from './support/events.ts';
 import { expectedAggregates } from './support/expected.ts';
-import { createHarness, type Harness } from './support/harness.ts';
+import { createHarness, type Harness, operatorHeaders } from './support/harness.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -65,6 +65,7 @@ describe('analytics-worker pipeline (real Kafka, registry and MariaDB)', () => {
       '2026-03-09T15:00:00.000Z': { day: '2026-03-10', orders: 1, revenue: 2_000, buyers: 1 },
     });
     const days = await worker.app.inject({
+      headers: operatorHeaders,
       url: '/analytics/sales?from=2026-03-09T00:00:00%2B09:00&to=2026-03-11T00:00:00%2B09:00&granularity=day',
     });
     expect(days.json().buckets).toEqual([

@@ -9,8 +9,17 @@ declare module 'autocannon' {
     total: number;
   }
 
+  interface RequestParams {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+  }
+
   interface Options {
     url: string;
+    /** Requests sent in turn; setupRequest may change each one just before it leaves. */
+    requests?: (RequestParams & { setupRequest?: (request: RequestParams) => RequestParams })[];
     method?: string;
     headers?: Record<string, string>;
     body?: string;

@@ -32,7 +32,7 @@ app.post(
   '/coupons/issue',
   {
     schema: {
-      body: z.object({ userId: externalId, couponId: externalId }).strict(),
+      body: z.object({ couponId: externalId }).strict(),
       response: { 202: z.object({ requestId: z.uuid(), sequence: z.number().int() }) },
     },
   },

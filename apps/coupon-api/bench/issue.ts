@@ -21,16 +21,20 @@ import { startCouponSystem } from '../test/e2e/system.ts';
 import { describe, issueLoad, type LoadResult } from './load.ts';
 import { pacedIssueLoad } from './paced.ts';
 import { childPid } from './proc.ts';
+import { tokenPool } from './tokens.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ROUNDS = 3;
 const DEADLINE_MS = 15 * 60_000;
 
+// Every request is a distinct shopper: tokens for all of them are minted before the runs.
+const TOKENS = Number(process.env.BENCH_TOKENS ?? 60_000);
 // BENCH_CPU_PROF_DIR: coupon-api writes a CPU profile there when it stops (node --cpu-prof).
 const profileDir = process.env.BENCH_CPU_PROF_DIR;
 const system = await startCouponSystem({
   workers: 0,
+  tokenAlgorithm: 'ES256',
   ...(profileDir ? { apiEnv: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } } : {}),
 });
 const redis = new Redis(stackAddresses().redisUrl);
@@ -89,15 +93,25 @@ try {
   sides.ours = { url: system.baseUrl, pid: childPid('coupon-api/src/main.ts') };
   sides.bare = { url: `http://127.0.0.1:${barePort}`, pid: bare.child.pid as number };
   couponId = await system.createCoupon(10_000_000, { from: -60_000, until: 24 * 3_600_000 });
+  const mint = system.idp.mint;
+  const ours = await tokenPool(mint, 'bench', TOKENS);
+  // The bare route checks nothing: any tokens do, as long as the request is as large.
+  const bareTokens = await tokenPool(mint, 'bare', 1_000);
+  const tokensOf = (url: string) => (url === sides.ours.url ? ours : bareTokens);
   const load1 = () => (loadavg()[0] ?? 0).toFixed(1);
   console.log(
     `issue: ${SECONDS} s runs, ${CONNECTIONS} connections, pipelining 1; load ${load1()}`,
   );
   const atMax: Load = (url) =>
-    issueLoad(url, couponId, { seconds: SECONDS, connections: CONNECTIONS });
+    issueLoad(url, couponId, { seconds: SECONDS, connections: CONNECTIONS }, tokensOf(url));
   // JIT, connection pools and the coupon's admission state in Redis, before any figure.
   for (const side of ['ours', 'bare'] as const)
-    await issueLoad(sides[side].url, couponId, { seconds: 3, connections: CONNECTIONS });
+    await issueLoad(
+      sides[side].url,
+      couponId,
+      { seconds: 3, connections: CONNECTIONS },
+      tokensOf(sides[side].url),
+    );
   await outboxDrained();
 
   const runs = { ours: [] as LoadResult[], bare: [] as LoadResult[] };
@@ -111,7 +125,7 @@ try {
   if ((await system.issue('first-and-only', soldOutId)).status !== 202)
     throw new Error('the sold-out coupon took no first request');
   const soldOut: Load = (url) =>
-    issueLoad(url, soldOutId, { seconds: SECONDS, connections: CONNECTIONS });
+    issueLoad(url, soldOutId, { seconds: SECONDS, connections: CONNECTIONS }, tokensOf(url));
   const refusals = { ours: [] as LoadResult[], bare: [] as LoadResult[] };
   for (let round = 1; round <= ROUNDS; round++) {
     for (const side of ['ours', 'bare'] as const)
@@ -128,8 +142,9 @@ try {
   const p99 = (side: Side) => median(runs[side].map((r) => r.p99));
   const rate = Math.round(max('ours') / 2);
   const bursts: Load = (url) =>
-    issueLoad(url, couponId, { seconds: SECONDS, connections: CONNECTIONS, rate });
-  const paced: Load = (url) => pacedIssueLoad(url, couponId, { rate, seconds: SECONDS });
+    issueLoad(url, couponId, { seconds: SECONDS, connections: CONNECTIONS, rate }, tokensOf(url));
+  const paced: Load = (url) =>
+    pacedIssueLoad(url, couponId, { rate, seconds: SECONDS }, tokensOf(url));
   const half = {
     ours: await run('ours', `${rate}/s autocannon`, bursts),
     bare: await run('bare', `${rate}/s autocannon`, bursts),
@@ -148,6 +163,10 @@ try {
       `autocannon overallRate ${pp(half.ours)}, paced ${pp(half.oursPaced)}; ` +
       `bare Fastify autocannon ${pp(half.bare)}, paced ${pp(half.barePaced)}; load ${load1()}`,
   );
+  if (ours.used > ours.size)
+    console.log(
+      `note: ${ours.used} requests for ${ours.size} tokens: users repeated (409s); raise BENCH_TOKENS`,
+    );
 } finally {
   clearTimeout(deadline);
   await cleanUp();

@@ -1,6 +1,7 @@
-// One autocannon run against POST /coupons/issue: a new userId on every request (autocannon
-// replaces `[<id>]` with a fresh 33-character id), so coupon-api admits, logs and outboxes each.
+// One autocannon run against POST /coupons/issue: a new user's token on every request, so
+// coupon-api verifies, rate-counts, admits, logs and outboxes each.
 import autocannon from 'autocannon';
+import type { TokenPool } from './tokens.ts';
 
 export interface LoadResult {
   reqPerSec: number;
@@ -22,13 +23,23 @@ export async function issueLoad(
   baseUrl: string,
   couponId: string,
   plan: LoadPlan,
+  tokens: TokenPool,
 ): Promise<LoadResult> {
   const result = await autocannon({
     url: `${baseUrl}/coupons/issue`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ userId: 'u-[<id>]', couponId }),
-    idReplacement: true,
+    requests: [
+      {
+        method: 'POST',
+        body: JSON.stringify({ couponId }),
+        setupRequest: (request) => ({
+          ...request,
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${tokens.next()}`,
+          },
+        }),
+      },
+    ],
     connections: plan.connections,
     pipelining: 1,
     duration: plan.seconds,

@@ -1,5 +1,11 @@
-import { brokersReachable } from '@commerce/kafka';
-import { createHttpShell, type HttpApp } from '@commerce/service';
+import { consumerGroups } from '@commerce/events';
+import { brokersReachable, registerDeadLetterRoutes } from '@commerce/kafka';
+import {
+  createHttpShell,
+  type HttpApp,
+  installPublicAccess,
+  shellSecurity,
+} from '@commerce/service';
 import type { Deps } from './deps.ts';
 import { statusByCode } from './domain/errors.ts';
 import { registerCouponRoutes } from './routes/coupons.routes.ts';
@@ -14,6 +20,7 @@ export async function buildApp(deps: Deps): Promise<HttpApp> {
     logger: deps.logger,
     metrics: deps.metrics,
     statusByCode,
+    ...shellSecurity(deps.config),
     // 503 while a dependency is down, so the gateway stops sending rushes here. Requests
     // already accepted are safe either way: they wait in the outbox.
     readiness: {
@@ -23,8 +30,19 @@ export async function buildApp(deps: Deps): Promise<HttpApp> {
     },
   });
   app.addHook('onClose', kafka.close);
-  registerCouponRoutes(app, deps);
-  registerRequestRoutes(app, deps);
-  registerUserRoutes(app, deps);
+  const access = await installPublicAccess(app, {
+    service: 'coupon-api',
+    config: deps.config,
+    redis: deps.redis,
+  });
+  registerCouponRoutes(app, deps, access);
+  registerRequestRoutes(app, deps, access);
+  registerUserRoutes(app, deps, access);
+  registerDeadLetterRoutes(app, {
+    kafka: deps.kafka,
+    codec: deps.codec,
+    topic: consumerGroups.couponApi.deadLetterTopic,
+    operatorKey: deps.config.OPERATOR_API_KEY,
+  });
   return app;
 }

@@ -1,64 +1,42 @@
-import { couponMigrationsDir } from '@commerce/coupon-db';
-import { type FreshDatabase, freshDatabase } from '@commerce/db/testing';
-import { createLogger } from '@commerce/service';
-import { serviceEnv, uniqueName } from '@commerce/testing';
+import { uniqueName } from '@commerce/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app.ts';
-import { readConfig } from '../src/config.ts';
 import { admissionKeys } from '../src/data-access/admission-keys.ts';
-import { createDeps, type Deps } from '../src/deps.ts';
+import type { Deps } from '../src/deps.ts';
+import { operatorKey as apiKey, type CouponApiUnderTest, startCouponApi } from './support/api.ts';
 
 // The API in-process against the real stack. Nothing consumes what it publishes here:
 // these tests are about what the API accepts, refuses and stores.
-const apiKey = 'component-test-key-0123';
-let database: FreshDatabase;
+let api: CouponApiUnderTest;
 let deps: Deps;
-let app: Awaited<ReturnType<typeof buildApp>>;
+let app: CouponApiUnderTest['app'];
 
 beforeAll(async () => {
-  database = await freshDatabase(couponMigrationsDir, 'coupon_api');
-  const config = readConfig({
-    ...serviceEnv(),
-    DATABASE_URL: database.url,
-    OPERATOR_API_KEY: apiKey,
-    COUPON_CACHE_TTL_MS: '0',
-  });
-  deps = await createDeps(config, createLogger('coupon-api-test', 'silent'));
-  app = await buildApp(deps);
+  api = await startCouponApi();
+  ({ deps, app } = api);
 });
 
-afterAll(async () => {
-  await app?.close();
-  await deps?.close();
-  await database?.drop();
-});
+afterAll(() => api.close());
 
-async function coupon(offsets = { from: -60_000, until: 3_600_000 }, totalQuantity = 5) {
-  const res = await app.inject({
+const coupon = (offsets = { from: -60_000, until: 3_600_000 }, totalQuantity = 5) =>
+  api.createCoupon(totalQuantity, offsets);
+
+const bearer = (userId: string) => api.bearer(userId);
+/** POST /coupons/issue as `userId` (the token's user); the body is sent as given. */
+const issueAs = async (userId: string, payload: unknown, headers: Record<string, string> = {}) =>
+  app.inject({
     method: 'POST',
-    url: '/coupons',
-    headers: { 'x-api-key': apiKey },
-    payload: {
-      name: 'c',
-      discountType: 'AMOUNT',
-      discountValue: 1000,
-      totalQuantity,
-      validFrom: new Date(Date.now() + offsets.from).toISOString(),
-      validUntil: new Date(Date.now() + offsets.until).toISOString(),
-    },
+    url: '/coupons/issue',
+    payload: payload as object,
+    headers: { ...(await bearer(userId)), ...headers },
   });
-  expect(res.statusCode).toBe(201);
-  return res.json().id as string;
-}
-
-const issue = (payload: unknown, headers: Record<string, string> = {}) =>
-  app.inject({ method: 'POST', url: '/coupons/issue', payload: payload as object, headers });
+const issue = (userId: string, couponId: string, headers: Record<string, string> = {}) =>
+  issueAs(userId, { couponId }, headers);
 const rowCount = () => deps.prisma.couponRequest.count();
 
 describe('POST /coupons/issue', () => {
   it('when the request is valid, then 202 with a request id, and the request is logged PENDING with its event in the outbox', async () => {
     const couponId = await coupon();
-    const res = await issue({ userId: 'alice', couponId });
+    const res = await issue('alice', couponId);
 
     expect(res.statusCode).toBe(202);
     const { requestId, sequence } = res.json();
@@ -71,7 +49,11 @@ describe('POST /coupons/issue', () => {
       where: { messageKey: 'alice', topic: 'coupon-requests' },
     });
     expect(outbox.map((o) => JSON.parse(o.payload).requestId)).toContain(requestId);
-    const status = await app.inject({ method: 'GET', url: `/coupons/requests/${requestId}` });
+    const status = await app.inject({
+      method: 'GET',
+      url: `/coupons/requests/${requestId}`,
+      headers: await bearer('alice'),
+    });
     expect(status.json()).toMatchObject({
       requestId,
       status: 'PENDING',
@@ -81,15 +63,15 @@ describe('POST /coupons/issue', () => {
   });
 
   it.each([
-    ['a missing field', { userId: 'bob' }],
-    ['a wrong type', { userId: 42, couponId: 'x' }],
-    ['a huge string', { userId: 'b'.repeat(10_000), couponId: 'x' }],
-    ['an unknown field', { userId: 'bob', couponId: 'x', discount: 100 }],
-    ['characters outside the id alphabet', { userId: 'bob smith', couponId: 'x' }],
+    ['a missing field', {}],
+    ['a wrong type', { couponId: 42 }],
+    ['a huge string', { couponId: 'b'.repeat(10_000) }],
+    ['an unknown field', { couponId: 'x', discount: 100 }],
+    ['characters outside the id alphabet', { couponId: 'x y' }],
     ['not an object', ['bob']],
   ])('when the body has %s, then 400 with a structured error and no row', async (_, payload) => {
     const before = await rowCount();
-    const res = await issue(payload);
+    const res = await issueAs('bob', payload);
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({
       error: { code: 'VALIDATION_FAILED', details: expect.any(Array) },
@@ -105,7 +87,7 @@ describe('POST /coupons/issue', () => {
   ] as const)('when the coupon is %s, then %i %s and no row', async (_, window, status, code) => {
     const couponId = window ? await coupon(window) : 'no-such-coupon';
     const before = await rowCount();
-    const res = await issue({ userId: 'carol', couponId });
+    const res = await issue('carol', couponId);
     expect(res.statusCode).toBe(status);
     expect(res.json().error.code).toBe(code);
     expect(await rowCount()).toBe(before);
@@ -113,9 +95,9 @@ describe('POST /coupons/issue', () => {
 
   it('when the same user asks twice, then the second is refused as ALREADY_REQUESTED and leaves no row', async () => {
     const couponId = await coupon();
-    expect((await issue({ userId: 'dave', couponId })).statusCode).toBe(202);
+    expect((await issue('dave', couponId)).statusCode).toBe(202);
     const before = await rowCount();
-    const again = await issue({ userId: 'dave', couponId });
+    const again = await issue('dave', couponId);
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('ALREADY_REQUESTED');
     expect(await rowCount()).toBe(before);
@@ -124,7 +106,7 @@ describe('POST /coupons/issue', () => {
   it('when the places are gone, then SOLD_OUT at once', async () => {
     const couponId = await coupon(undefined, 2);
     const answers = await Promise.all(
-      ['e1', 'e2', 'e3', 'e4'].map((userId) => issue({ userId, couponId })),
+      ['e1', 'e2', 'e3', 'e4'].map((userId) => issue(userId, couponId)),
     );
     expect(answers.map((a) => a.statusCode).sort()).toEqual([202, 202, 409, 409]);
     expect(answers.filter((a) => a.statusCode === 409).map((a) => a.json().error.code)).toEqual([
@@ -136,9 +118,9 @@ describe('POST /coupons/issue', () => {
   it('when an Idempotency-Key is repeated, then the same request id comes back; reused for another coupon, then 422', async () => {
     const [first, second] = [await coupon(), await coupon()];
     const headers = { 'idempotency-key': uniqueName('key') };
-    const a = await issue({ userId: 'frank', couponId: first }, headers);
-    const b = await issue({ userId: 'frank', couponId: first }, headers);
-    const c = await issue({ userId: 'frank', couponId: second }, headers);
+    const a = await issue('frank', first, headers);
+    const b = await issue('frank', first, headers);
+    const c = await issue('frank', second, headers);
     expect(a.statusCode).toBe(202);
     expect(b.statusCode).toBe(202);
     expect(b.json().requestId).toBe(a.json().requestId);
@@ -148,13 +130,11 @@ describe('POST /coupons/issue', () => {
 
   it('when Redis loses the queue of a coupon, then admission is rebuilt from the database: no second place for a user, no extra places', async () => {
     const couponId = await coupon(undefined, 3);
-    expect((await issue({ userId: 'g1', couponId })).statusCode).toBe(202);
+    expect((await issue('g1', couponId)).statusCode).toBe(202);
     await deps.redis.del(...admissionKeys(couponId));
 
-    const again = await issue({ userId: 'g1', couponId });
-    const others = await Promise.all(
-      ['g2', 'g3', 'g4'].map((userId) => issue({ userId, couponId })),
-    );
+    const again = await issue('g1', couponId);
+    const others = await Promise.all(['g2', 'g3', 'g4'].map((userId) => issue(userId, couponId)));
 
     expect(again.json().error.code).toBe('ALREADY_REQUESTED');
     expect(others.map((o) => o.statusCode).sort()).toEqual([202, 202, 409]);
@@ -224,14 +204,12 @@ describe('the rest of the API', () => {
   });
 
   it('answers 404 for an unknown request, 400 for a malformed id, and lists a user with no coupons as empty', async () => {
-    expect(
-      (await app.inject({ method: 'GET', url: `/coupons/requests/${crypto.randomUUID()}` }))
-        .statusCode,
-    ).toBe(404);
-    expect(
-      (await app.inject({ method: 'GET', url: '/coupons/requests/not-a-uuid' })).statusCode,
-    ).toBe(400);
-    expect((await app.inject({ method: 'GET', url: '/users/nobody/coupons' })).json()).toEqual([]);
+    const headers = await bearer('nobody');
+    const get = (url: string) => app.inject({ method: 'GET', url, headers });
+    expect((await get(`/coupons/requests/${crypto.randomUUID()}`)).statusCode).toBe(404);
+    expect((await get('/coupons/requests/not-a-uuid')).statusCode).toBe(400);
+    expect((await get('/users/me/coupons')).json()).toEqual([]);
+    expect((await get('/users/nobody/coupons')).json()).toEqual([]);
   });
 
   it('is ready while its dependencies answer, and documents every route in OpenAPI', async () => {
@@ -245,8 +223,21 @@ describe('the rest of the API', () => {
       '/coupons/issue',
       '/coupons/requests/{requestId}',
       '/coupons/{couponId}',
+      '/ops/dead-letters',
+      '/ops/dead-letters/purge',
+      '/ops/dead-letters/replay',
+      '/ops/dead-letters/{partition}/{offset}',
+      '/users/me/coupon-events',
+      '/users/me/coupons',
       '/users/{userId}/coupon-events',
       '/users/{userId}/coupons',
     ]);
+    expect(doc.components.securitySchemes.shopperToken).toMatchObject({ scheme: 'bearer' });
+    const issue = doc.paths['/coupons/issue'].post;
+    expect(issue.security).toEqual([{ shopperToken: [] }]);
+    expect(Object.keys(issue.responses)).toEqual(
+      expect.arrayContaining(['202', '401', '403', '429', '503']),
+    );
+    expect(doc.paths['/coupons'].post.security).toEqual([{ operatorKey: [] }]);
   });
 });

@@ -7,12 +7,14 @@ import { couponMigrationsDir, createCouponDb } from '@commerce/coupon-db';
 import { freshDatabase } from '@commerce/db/testing';
 import { allTopicSpecs, registerAll, subjectSchemas } from '@commerce/events';
 import { createKafkaClient, ensureTopics } from '@commerce/kafka';
+import { testShopperTokens } from '@commerce/service/testing';
 import {
   freePort,
   type ServiceProcess,
   stackAddresses,
   startDedicatedBroker,
   startServiceProcess,
+  uniqueName,
 } from '@commerce/testing';
 import { pino } from 'pino';
 
@@ -31,7 +33,12 @@ export async function startDrainSystem(params = process.env.BENCH_DATABASE_PARAM
     await broker.destroy();
     await database.drop();
   };
+  const idp = testShopperTokens();
   const env = {
+    ...idp.env,
+    // One address sends the whole backlog: no budget may refuse any of it.
+    RATE_LIMIT_PER_ADDRESS: '10000000',
+    RATE_LIMIT_NAMESPACE: uniqueName('rl'),
     KAFKA_BROKERS: broker.brokers.join(','),
     SCHEMA_REGISTRY_URL: schemaRegistryUrl,
     DATABASE_URL: `${database.url}${params ? `?${params}` : ''}`,
@@ -87,16 +94,20 @@ export async function startDrainSystem(params = process.env.BENCH_DATABASE_PARAM
       if (status !== 201) throw new Error(`creating a coupon failed: ${status}`);
       return body.id as string;
     },
-    issue: (userId: string, couponId: string) =>
-      post(baseUrl, '/coupons/issue', { userId, couponId }),
+    issue: async (userId: string, couponId: string) =>
+      post(baseUrl, '/coupons/issue', { couponId }, await idp.mint(userId)),
     close,
   };
 }
 
-async function post(baseUrl: string, path: string, body: unknown) {
+async function post(baseUrl: string, path: string, body: unknown, token?: string) {
   const res = await fetch(`${baseUrl}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': operatorApiKey },
+    headers: {
+      'content-type': 'application/json',
+      'x-api-key': operatorApiKey,
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };

@@ -1,4 +1,12 @@
-import { commonEnv, databaseUrl, loadConfig, redisClusterEnv, redisUrl } from '@commerce/service';
+import {
+  commonEnv,
+  consumerConcurrency,
+  databaseUrl,
+  loadConfig,
+  operatorApiKey,
+  redisClusterEnv,
+  redisUrl,
+} from '@commerce/service';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -12,7 +20,7 @@ const schema = z.object({
   /** "true": REDIS_URL lists seed nodes of a Redis Cluster (the keys of a coupon share one slot). */
   REDIS_CLUSTER: redisClusterEnv,
   /** Partitions of coupon-requests processed at once (the seed's concurrency). */
-  CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
+  CONSUMER_CONCURRENCY: consumerConcurrency,
   /**
    * Most requests decided in one transaction (one Kafka batch slice). 1 decides one request
    * at a time (the benchmark's baseline).
@@ -24,6 +32,8 @@ const schema = z.object({
   LOCK_TTL_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** A crashed member's partitions wait this long before another member takes them. */
   CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+  /** Operators send it as X-Api-Key to the dead-letter routes; unset, those routes are off. */
+  OPERATOR_API_KEY: operatorApiKey.optional(),
   /** Database connections of this process. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
 });

@@ -1,9 +1,10 @@
-import { brokersReachable } from '@commerce/kafka';
-import { createHttpShell } from '@commerce/service';
+import { consumerGroups } from '@commerce/events';
+import { brokersReachable, registerDeadLetterRoutes } from '@commerce/kafka';
+import { createHttpShell, type HttpApp } from '@commerce/service';
 import type { Deps } from './deps.ts';
 
-/** The worker's own HTTP: /healthz, /readyz (database, Redis, Kafka) and /metrics. */
-export async function buildOpsApp(deps: Deps) {
+/** The worker's own HTTP: /healthz, /readyz (database, Redis, Kafka), /metrics and its dead letters. */
+export async function buildOpsApp(deps: Deps): Promise<HttpApp> {
   const kafka = brokersReachable(deps.kafka);
   const app = await createHttpShell({
     service: 'coupon-worker',
@@ -16,5 +17,12 @@ export async function buildOpsApp(deps: Deps) {
     },
   });
   app.addHook('onClose', kafka.close);
+  if (deps.config.OPERATOR_API_KEY)
+    registerDeadLetterRoutes(app, {
+      kafka: deps.kafka,
+      codec: deps.codec,
+      topic: consumerGroups.couponWorker.deadLetterTopic,
+      operatorKey: deps.config.OPERATOR_API_KEY,
+    });
   return app;
 }

@@ -11,7 +11,13 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { deleteKeys, percentile, stackAddresses } from '@commerce/testing';
 import { Redis } from 'ioredis';
-import { createTopics, freshDatabase, isolatedEnv, operatorKey } from '../test/support/harness.ts';
+import {
+  bearer,
+  createTopics,
+  freshDatabase,
+  isolatedEnv,
+  operatorKey,
+} from '../test/support/harness.ts';
 import { startService } from '../test/support/processes.ts';
 import { bounded, openLoop, postJson } from './load.ts';
 
@@ -26,6 +32,12 @@ const worker = await startService('ranking-worker', env);
 const api = await startService('order-api', env);
 const base = `http://127.0.0.1:${api.port}`;
 const redis = new Redis(stackAddresses().redisUrl);
+
+// The shoppers' tokens, minted once (signing costs more than a request).
+const shoppers = await Promise.all(
+  Array.from({ length: 100 }, async (_, i) => bearer(`user-${i}`)),
+);
+const owners = new Map<string, Record<string, string>>();
 
 /** `count` PENDING orders of one unit each, over `products` (made here, each with `stock`). */
 async function pendingOrders(count: number, products: number, stock: number) {
@@ -43,17 +55,20 @@ async function pendingOrders(count: number, products: number, stock: number) {
   );
   const orders = await bounded(count, 16, async (i) => {
     const productId = ids[i % products] as string;
-    const order = await postJson(`${base}/orders`, {
-      userId: `user-${i % 100}`,
-      items: [{ productId, quantity: 1 }],
-    });
+    const shopper = shoppers[i % 100] as Record<string, string>;
+    const order = await postJson(
+      `${base}/orders`,
+      { items: [{ productId, quantity: 1 }] },
+      shopper,
+    );
+    owners.set(order.id as string, shopper);
     return { id: order.id as string, productId };
   });
   return orders;
 }
 
 const pay = (orderId: string) =>
-  postJson(`${base}/orders/${orderId}/pay`, { amount: 1_000, method: 'CARD' });
+  postJson(`${base}/orders/${orderId}/pay`, { amount: 1_000, method: 'CARD' }, owners.get(orderId));
 
 // 1. Maximum rate.
 const forMax = await pendingOrders(total, 100, total);

@@ -1,4 +1,9 @@
-import { createHttpShell, type HttpApp } from '@commerce/service';
+import {
+  createHttpShell,
+  type HttpApp,
+  installPublicAccess,
+  shellSecurity,
+} from '@commerce/service';
 import type { Deps } from './deps.ts';
 import { orderErrorStatus } from './domain/errors.ts';
 import { registerOrderRoutes } from './routes/orders.routes.ts';
@@ -12,14 +17,20 @@ export async function buildApp(deps: Deps): Promise<HttpApp> {
     logger: deps.logger,
     metrics: deps.metrics,
     statusByCode: orderErrorStatus,
+    ...shellSecurity(deps.config),
     readiness: {
       database: () => deps.prisma.$queryRaw`SELECT 1`,
       redis: () => deps.redis.ping(),
       kafka: deps.kafkaReachable,
     },
   });
-  registerProductRoutes(app, deps);
-  registerRankingRoutes(app, deps);
-  registerOrderRoutes(app, deps);
+  const access = await installPublicAccess(app, {
+    service: 'order-api',
+    config: deps.config,
+    redis: deps.redis,
+  });
+  registerProductRoutes(app, deps, access);
+  registerRankingRoutes(app, deps, access);
+  registerOrderRoutes(app, deps, access);
   return app;
 }

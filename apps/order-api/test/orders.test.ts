@@ -11,7 +11,7 @@ afterAll(() => api?.close());
 describe('placing orders', () => {
   it('when a shopper orders products, then the order is PENDING with each line priced and the total summed', async () => {
     const [a, b] = [await api.product(5, 15_000), await api.product(5, 9_900)];
-    const res = await api.app.inject({
+    const res = await api.inject({
       method: 'POST',
       url: '/orders',
       payload: {
@@ -22,7 +22,7 @@ describe('placing orders', () => {
         ],
       },
     });
-    const read = await api.app.inject({ method: 'GET', url: `/orders/${res.json().id}` });
+    const read = await api.inject({ method: 'GET', url: `/orders/${res.json().id}` });
 
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({
@@ -46,7 +46,7 @@ describe('placing orders', () => {
     const real = await api.product();
     const before = await api.rowCounts();
     const ghost = randomUUID();
-    const res = await api.app.inject({
+    const res = await api.inject({
       method: 'POST',
       url: '/orders',
       payload: {
@@ -69,7 +69,7 @@ describe('placing orders', () => {
   it('when the same Idempotency-Key and body are sent twice, even at once, then one order exists and both get it', async () => {
     const product = await api.product();
     const send = (quantity: number) =>
-      api.app.inject({
+      api.inject({
         method: 'POST',
         url: '/orders',
         headers: { 'idempotency-key': 'order-key-1' },
@@ -92,7 +92,7 @@ describe('placing orders', () => {
   });
 
   it('when an order does not exist, then 404 ORDER_NOT_FOUND', async () => {
-    const res = await api.app.inject({ method: 'GET', url: `/orders/${randomUUID()}` });
+    const res = await api.inject({ method: 'GET', url: `/orders/${randomUUID()}` });
     expect(res.statusCode).toBe(404);
     expect(res.json().error.code).toBe('ORDER_NOT_FOUND');
   });

@@ -29,7 +29,7 @@ describe('paying an order', () => {
     expect(res.statusCode).toBe(200);
     const { paymentId, status, completedAt } = res.json();
     expect(status).toBe('COMPLETED');
-    const stored = await api.app.inject({ method: 'GET', url: `/orders/${order.id}` });
+    const stored = await api.inject({ method: 'GET', url: `/orders/${order.id}` });
     expect(stored.json()).toMatchObject({ status: 'COMPLETED', paymentId, completedAt });
     expect(
       await api.deps.prisma.payment.findUniqueOrThrow({ where: { orderId: order.id } }),
@@ -137,9 +137,9 @@ describe('paying an order', () => {
       [first.id]: 10,
       [second.id]: 1,
     });
-    expect(
-      (await api.app.inject({ method: 'GET', url: `/orders/${order.id}` })).json().status,
-    ).toBe('PENDING');
+    expect((await api.inject({ method: 'GET', url: `/orders/${order.id}` })).json().status).toBe(
+      'PENDING',
+    );
   });
 
   it('when the order does not exist, then 404 ORDER_NOT_FOUND', async () => {
@@ -186,7 +186,7 @@ describe('paying an order', () => {
 
     expect(res.statusCode).toBe(422);
     expect(res.json().error.code).toBe('IDEMPOTENCY_KEY_REUSED');
-    expect((await api.app.inject({ method: 'GET', url: `/orders/${two.id}` })).json().status).toBe(
+    expect((await api.inject({ method: 'GET', url: `/orders/${two.id}` })).json().status).toBe(
       'PENDING',
     );
   });

@@ -4,6 +4,7 @@ import {
   consumerConcurrency,
   kafkaNamePrefix,
   loadConfig,
+  operatorApiKey,
   redisUrl,
   timeZone,
 } from '@commerce/service';
@@ -27,6 +28,8 @@ const schema = z.object({
   /** Partitions of order-completed processed at once. */
   CONSUMER_CONCURRENCY: consumerConcurrency,
   KAFKA_NAME_PREFIX: kafkaNamePrefix,
+  /** Operators send it as X-Api-Key to the dead-letter routes; unset, those routes are off. */
+  OPERATOR_API_KEY: operatorApiKey.optional(),
 });
 
 export type Config = z.output<typeof schema>;

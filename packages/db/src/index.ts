@@ -3,3 +3,4 @@ export * from './migrate.ts';
 export * from './pool.ts';
 export * from './processed-events.ts';
 export * from './sql-executor.ts';
+export * from './transaction.ts';

@@ -150,7 +150,43 @@ export interface ProductStockChanged {
   orderId: null | string;
 }
 
-export const eventTypes = ['CouponIssueFailed', 'CouponIssueRequested', 'CouponIssueSucceeded', 'CouponIssued', 'OrderCompleted', 'PaymentCompleted', 'ProductStockChanged'] as const;
+/** One POST of the delivery. */
+export interface WebhookAttempt {
+  /** 1 for the first POST. */
+  attemptNo: number;
+  /** When the POST started (ms since the Unix epoch, UTC). */
+  startedAt: number;
+  /** The HTTP status, if a response came. */
+  statusCode: null | number;
+  /** How long the attempt took, in milliseconds. */
+  latencyMs: number;
+  /** Why it failed, when it did. */
+  error: null | string;
+}
+
+/** webhook-relay gave up on a delivery: the original event, the endpoint and every attempt, for operators and a later replay. */
+export interface WebhookDeliveryDeadLettered {
+  /** Unique id of this envelope; consumers deduplicate on it. */
+  eventId: string;
+  /** When the delivery was dead-lettered, in milliseconds since the Unix epoch (UTC). */
+  occurredAt: number;
+  /** The delivery (its webhook-id); a replay through the operator API keeps it. */
+  deliveryId: string;
+  /** The endpoint that never accepted it; the message key. */
+  endpointId: string;
+  /** The endpoint's URL at the time. */
+  endpointUrl: string;
+  /** Type of the event that was to be delivered, e.g. PaymentCompleted. */
+  originalEventType: string;
+  /** Event id of the event that was to be delivered. */
+  originalEventId: string;
+  /** The webhook body as it was POSTed (JSON: type, id, timestamp, data). */
+  originalEvent: string;
+  /** Every attempt, in order. */
+  attempts: WebhookAttempt[];
+}
+
+export const eventTypes = ['CouponIssueFailed', 'CouponIssueRequested', 'CouponIssueSucceeded', 'CouponIssued', 'OrderCompleted', 'PaymentCompleted', 'ProductStockChanged', 'WebhookDeliveryDeadLettered'] as const;
 
 export type EventType = (typeof eventTypes)[number];
 
@@ -162,6 +198,7 @@ export interface EventPayloads {
   OrderCompleted: OrderCompleted;
   PaymentCompleted: PaymentCompleted;
   ProductStockChanged: ProductStockChanged;
+  WebhookDeliveryDeadLettered: WebhookDeliveryDeadLettered;
 }
 
 /** The Avro schema of each event, as in schemas/<EventType>.avsc. */
@@ -587,6 +624,120 @@ export const eventSchemas: Record<EventType, object> = {
         ],
         "doc": "The order that sold the units, when reason is ORDER_PAID.",
         "default": null
+      }
+    ]
+  },
+  "WebhookDeliveryDeadLettered": {
+    "type": "record",
+    "name": "WebhookDeliveryDeadLettered",
+    "namespace": "commerce.events.webhooks",
+    "doc": "webhook-relay gave up on a delivery: the original event, the endpoint and every attempt, for operators and a later replay.",
+    "fields": [
+      {
+        "name": "eventId",
+        "type": {
+          "type": "string",
+          "logicalType": "uuid"
+        },
+        "doc": "Unique id of this envelope; consumers deduplicate on it."
+      },
+      {
+        "name": "occurredAt",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        },
+        "doc": "When the delivery was dead-lettered, in milliseconds since the Unix epoch (UTC)."
+      },
+      {
+        "name": "deliveryId",
+        "type": {
+          "type": "string",
+          "logicalType": "uuid"
+        },
+        "doc": "The delivery (its webhook-id); a replay through the operator API keeps it."
+      },
+      {
+        "name": "endpointId",
+        "type": {
+          "type": "string",
+          "logicalType": "uuid"
+        },
+        "doc": "The endpoint that never accepted it; the message key."
+      },
+      {
+        "name": "endpointUrl",
+        "type": "string",
+        "doc": "The endpoint's URL at the time."
+      },
+      {
+        "name": "originalEventType",
+        "type": "string",
+        "doc": "Type of the event that was to be delivered, e.g. PaymentCompleted."
+      },
+      {
+        "name": "originalEventId",
+        "type": {
+          "type": "string",
+          "logicalType": "uuid"
+        },
+        "doc": "Event id of the event that was to be delivered."
+      },
+      {
+        "name": "originalEvent",
+        "type": "string",
+        "doc": "The webhook body as it was POSTed (JSON: type, id, timestamp, data)."
+      },
+      {
+        "name": "attempts",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "record",
+            "name": "WebhookAttempt",
+            "namespace": "commerce.events.webhooks",
+            "doc": "One POST of the delivery.",
+            "fields": [
+              {
+                "name": "attemptNo",
+                "type": "int",
+                "doc": "1 for the first POST."
+              },
+              {
+                "name": "startedAt",
+                "type": {
+                  "type": "long",
+                  "logicalType": "timestamp-millis"
+                },
+                "doc": "When the POST started (ms since the Unix epoch, UTC)."
+              },
+              {
+                "name": "statusCode",
+                "type": [
+                  "null",
+                  "int"
+                ],
+                "default": null,
+                "doc": "The HTTP status, if a response came."
+              },
+              {
+                "name": "latencyMs",
+                "type": "int",
+                "doc": "How long the attempt took, in milliseconds."
+              },
+              {
+                "name": "error",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "doc": "Why it failed, when it did."
+              }
+            ]
+          }
+        },
+        "doc": "Every attempt, in order."
       }
     ]
   }

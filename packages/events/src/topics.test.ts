@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { allTopicSpecs, consumerGroups, topics } from './topics.ts';
 
 describe('topic catalog', () => {
-  it('lists the five business topics of the design with 3 partitions each', () => {
+  it('lists the five business topics of the design and the webhook dead letters, 3 partitions each', () => {
     expect(Object.values(topics).map((t) => [t.name, t.partitions])).toEqual([
       ['coupon-requests', 3],
       ['coupon-results', 3],
       ['order-completed', 3],
       ['external-events', 3],
       ['product-events', 3],
+      ['webhook-relay.dlq', 3],
     ]);
   });
 

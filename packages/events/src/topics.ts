@@ -43,6 +43,16 @@ export const topics = {
     key: 'productId',
     events: ['ProductStockChanged'],
   },
+  /**
+   * webhook-relay's dead letters: the group's dead-letter topic, which also carries one
+   * envelope per delivery it gave up on (original event, endpoint, attempts).
+   */
+  webhookDeadLetters: {
+    name: 'webhook-relay.dlq',
+    partitions: 3,
+    key: 'endpointId',
+    events: ['WebhookDeliveryDeadLettered'],
+  },
 } as const satisfies Record<string, TopicSpec>;
 
 export type TopicName = (typeof topics)[keyof typeof topics]['name'];
@@ -75,14 +85,18 @@ export const consumerGroups = {
 /** Dead-letter topics have one partition per source partition count: order there is not a goal. */
 const DEAD_LETTER_PARTITIONS = 3;
 
-/** Every topic to create, business topics first. */
+/** Every topic to create, business topics first; a dead-letter topic that carries events is listed once. */
 export function allTopicSpecs(): { name: string; partitions: number }[] {
+  const catalog = Object.values(topics).map(({ name, partitions }) => ({ name, partitions }));
+  const listed = new Set<string>(catalog.map((t) => t.name));
   return [
-    ...Object.values(topics).map(({ name, partitions }) => ({ name, partitions })),
-    ...Object.values(consumerGroups).map(({ deadLetterTopic }) => ({
-      name: deadLetterTopic,
-      partitions: DEAD_LETTER_PARTITIONS,
-    })),
+    ...catalog,
+    ...Object.values(consumerGroups)
+      .filter(({ deadLetterTopic }) => !listed.has(deadLetterTopic))
+      .map(({ deadLetterTopic }) => ({
+        name: deadLetterTopic,
+        partitions: DEAD_LETTER_PARTITIONS,
+      })),
   ];
 }
 

@@ -1,19 +1,7 @@
-import { EventContractError } from '@commerce/events';
+import { EventContractError, PermanentError, TransientError } from '@commerce/events';
 
-/** A failure that retrying the same message cannot fix: the message goes to the dead-letter topic. */
-export class PermanentError extends Error {
-  override readonly name = 'PermanentError';
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
-}
-
-/** A failure of something outside the message (database, network) that may pass: retry later. */
-export class TransientError extends Error {
-  override readonly name = 'TransientError';
-}
+// The failure kinds live with the contracts (domain code throws them); the runner maps them here.
+export { PermanentError, TransientError };
 
 export type FailureKind = 'permanent' | 'transient' | 'unknown';
 

@@ -1,21 +1,13 @@
 import {
   childTraceparent,
   type EventCodec,
-  type EventPayloads,
-  type EventType,
+  type OutgoingEvent,
   toKafkaHeaders,
 } from '@commerce/events';
 import type { Kafka, Message, Producer, RecordMetadata } from 'kafkajs';
 
-export interface OutgoingEvent<T extends EventType = EventType> {
-  topic: string;
-  key: string;
-  type: T;
-  payload: EventPayloads[T];
-  correlationId: string;
-  /** The producing request's span; the message gets a child span of it. */
-  traceparent?: string;
-}
+// Defined with the contracts (domain code names it without Kafka); re-exported for the outbox.
+export type { OutgoingEvent };
 
 export interface EncodedEvent {
   topic: string;

@@ -1,29 +1,32 @@
 import type { OutboxRow } from './table.ts';
 
 /**
- * Which claimed rows may be published now without overtaking an earlier row of the same
- * key. `fences` maps a key to the id of its earliest unpublished row this relay did not
- * claim (held by another relay, or waiting for its retry time): rows of that key from the
- * fence on must wait. `failed` keys stop at their first row that could not be encoded.
+ * The claimed rows that may go out this round: a claimed row whose key has an earlier
+ * unpublished row outside the claim (`fences`: key → that row's id; a row another
+ * transaction is still writing, or one another relay holds) waits, with every later row
+ * of its key. Rows come back in id order.
  */
-export function publishableInOrder(
+export function beforeFences(
   claimed: readonly OutboxRow[],
   fences: ReadonlyMap<string, bigint>,
-  failedIds: ReadonlySet<bigint> = new Set(),
 ): OutboxRow[] {
-  const blockedKeys = new Set<string>();
-  const publishable: OutboxRow[] = [];
-  for (const row of [...claimed].sort((a, b) => (a.id < b.id ? -1 : 1))) {
-    const fence = fences.get(row.message_key);
-    if (blockedKeys.has(row.message_key) || (fence !== undefined && fence < row.id)) {
-      blockedKeys.add(row.message_key);
-      continue;
-    }
-    if (failedIds.has(row.id)) {
-      blockedKeys.add(row.message_key);
-      continue;
-    }
-    publishable.push(row);
+  return [...claimed]
+    .sort((a, b) => (a.id < b.id ? -1 : 1))
+    .filter((row) => {
+      const fence = fences.get(row.message_key);
+      return fence === undefined || row.id < fence;
+    });
+}
+
+/** The rows of each key, in id order, keys in the order of their first row. */
+export function keyRuns<T extends Pick<OutboxRow, 'id' | 'message_key'>>(
+  rows: readonly T[],
+): T[][] {
+  const runs = new Map<string, T[]>();
+  for (const row of [...rows].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    const run = runs.get(row.message_key);
+    if (run) run.push(row);
+    else runs.set(row.message_key, [row]);
   }
-  return publishable;
+  return [...runs.values()];
 }

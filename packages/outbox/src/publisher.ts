@@ -23,7 +23,9 @@ export interface OutboxPublisher {
 /**
  * What every service that writes events needs: a connected producer and the relay that
  * publishes its outbox, with the backlog metrics. The relay is not started: the service
- * starts it once it is ready to serve (`relay.start()`).
+ * starts it once it is ready to serve (`relay.start()`); from then on it also deletes
+ * published rows past their retention (`relay.purge`, 1 h by default), so the table stays
+ * bounded.
  */
 export async function createOutboxPublisher(
   options: OutboxPublisherOptions,

@@ -1,7 +1,9 @@
 /**
  * The outbox table each publishing service's migrations create (copy into a migration.sql).
- * `id` gives the publishing order; rows of one key are published in id order, which is
- * commit order when the outbox insert follows the statement that locks the aggregate.
+ * `id` gives the publishing order: rows of one key are published in id order, whatever
+ * order their transactions commit in (the relay waits for an earlier row still being
+ * written). `outbox_events_waiting` lets the relay find the keys that have a row not due
+ * (waiting for a retry, or in flight) without reading their backlogs.
  */
 export const outboxTableSql = `CREATE TABLE outbox_events (
     id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
@@ -19,7 +21,8 @@ export const outboxTableSql = `CREATE TABLE outbox_events (
     last_error VARCHAR(2000) NULL,
     PRIMARY KEY (id),
     UNIQUE KEY outbox_events_event_id (event_id),
-    KEY outbox_events_pending (published_at, id)
+    KEY outbox_events_pending (published_at, id),
+    KEY outbox_events_waiting (published_at, next_attempt_at, message_key)
 ) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`;
 
 /** A row as the relay reads it. */

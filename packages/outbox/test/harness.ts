@@ -91,6 +91,20 @@ export async function createOutboxHarness(
         await conn.release();
       }
     },
+    /** Writes events in a transaction left open: the caller commits or rolls it back later. */
+    async open(events: readonly OutgoingEvent[]) {
+      const conn = await pool.getConnection();
+      await conn.beginTransaction();
+      await enqueueEvents(sqlExecutor(conn), events);
+      const end = async (outcome: 'commit' | 'rollback') => {
+        try {
+          await (outcome === 'commit' ? conn.commit() : conn.rollback());
+        } finally {
+          await conn.release();
+        }
+      };
+      return { commit: () => end('commit'), rollback: () => end('rollback') };
+    },
     /** Every message on the topic, read until `count` arrived (and a little longer, to catch duplicates). */
     async read(count: number, settleMs = 500) {
       const consumer = kafka.consumer({ groupId: uniqueName('outbox-reader') });

@@ -1,19 +1,24 @@
 import { z } from 'zod';
+import { productionSecretProblems } from './security/production-secrets.ts';
 
 /**
  * Validates a service's environment with its zod schema. A wrong or missing value stops
- * the service with one line per problem, naming the variable and how to fix it.
+ * the service with one line per problem, naming the variable and how to fix it. In
+ * production it also refuses published or short secrets, whatever the service's schema.
  */
 export function loadConfig<S extends z.ZodType>(
   schema: S,
   env: Record<string, string | undefined>,
 ): z.output<S> {
   const result = schema.safeParse(env);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map(
-    (issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`,
-  );
-  throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  const lines = [
+    ...(result.success ? [] : result.error.issues).map(
+      (issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`,
+    ),
+    ...productionSecretProblems(env),
+  ];
+  if (result.success && lines.length === 0) return result.data;
+  throw new Error(`invalid configuration:\n${lines.map((line) => `  ${line}`).join('\n')}`);
 }
 
 /** "true"/"false"/"1"/"0"/"yes"/"no", nothing else (z.coerce.boolean would take "false" as true). */
@@ -74,7 +79,9 @@ function isTimeZone(value: string): boolean {
 
 /** The key operators send in X-Api-Key. */
 export const operatorApiKey = z
-  .string({ error: 'set OPERATOR_API_KEY to a secret of at least 16 characters' })
+  .string({
+    error: 'set OPERATOR_API_KEY to a secret of at least 16 characters (32 in production)',
+  })
   .min(16, 'OPERATOR_API_KEY must be at least 16 characters');
 
 /**

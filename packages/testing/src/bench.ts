@@ -58,3 +58,8 @@ export async function inParallel<T>(tasks: (() => Promise<T>)[], limit: number):
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, lane));
   return results;
 }
+
+/** Resident memory of a process, in bytes (Linux /proc; 4 KiB pages). */
+export function rssBytes(pid: number): number {
+  return Number(procStat(pid)[21]) * 4096;
+}

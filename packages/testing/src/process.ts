@@ -73,3 +73,21 @@ export async function startServiceProcess(options: {
     },
   };
 }
+
+/**
+ * Which `secrets` (name → value) appear in which process's output: none should, whatever
+ * the processes logged (redaction is the promise; this is the check).
+ */
+export function leakedSecrets(
+  processes: readonly Pick<ServiceProcess, 'name' | 'output'>[],
+  secrets: Record<string, string>,
+): string[] {
+  const leaks: string[] = [];
+  for (const { name, output } of processes) {
+    const text = output();
+    for (const [secret, value] of Object.entries(secrets)) {
+      if (value && text.includes(value)) leaks.push(`${secret} in the log of ${name}`);
+    }
+  }
+  return leaks;
+}

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parseDatabaseUrl } from '@commerce/db';
-import { createPool, type Pool, type PoolConnection } from 'mariadb';
+import { createPool, type Pool } from 'mariadb';
 
 /** The folder of the analytics database's SQL migrations, for the migration step. */
 export const analyticsMigrationsDir = join(import.meta.dirname, '..', '..', 'prisma', 'migrations');
@@ -19,36 +19,5 @@ export function createAnalyticsPool(databaseUrl: string, connectionLimit: number
   });
 }
 
-/** Runs `work` in one READ COMMITTED transaction (no gap locks between concurrent flushes). */
-export async function inTransaction<T>(
-  pool: Pool,
-  work: (conn: PoolConnection) => Promise<T>,
-): Promise<T> {
-  const conn = await pool.getConnection();
-  try {
-    await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
-    await conn.beginTransaction();
-    const result = await work(conn);
-    await conn.commit();
-    return result;
-  } catch (err) {
-    await conn.rollback().catch(() => undefined);
-    throw err;
-  } finally {
-    conn.release();
-  }
-}
-
-/** One multi-row INSERT: `${head} VALUES (?, …), (?, …) ${tail}`; nothing when there are no rows. */
-export async function insertRows(
-  conn: PoolConnection,
-  head: string,
-  rows: readonly unknown[][],
-  tail = '',
-): Promise<number> {
-  if (rows.length === 0) return 0;
-  const tuple = `(${rows[0]?.map(() => '?').join(', ')})`;
-  const sql = `${head} VALUES ${rows.map(() => tuple).join(', ')} ${tail}`;
-  const result = await conn.query(sql, rows.flat());
-  return Number(result.affectedRows);
-}
+// The transaction helpers moved to @commerce/db (webhook-relay uses them too).
+export { insertRows, inTransaction } from '@commerce/db';

@@ -102,5 +102,28 @@ export function createReportReader(pool: Pool): ReportReader {
         soldOutAt: stats.sold_out_at,
       };
     },
+    async recentCoupons(limit) {
+      const rows: {
+        coupon_id: string;
+        requested: number;
+        issued: number;
+        failed: number;
+        first_result_at: Date;
+        last_result_at: Date;
+        sold_out_at: Date | null;
+      }[] = await pool.query(
+        'SELECT coupon_id, requested, issued, failed, first_result_at, last_result_at, sold_out_at FROM coupon_stats ORDER BY last_result_at DESC LIMIT ?',
+        [limit],
+      );
+      return rows.map((row) => ({
+        couponId: row.coupon_id,
+        requested: row.requested,
+        issued: row.issued,
+        failed: row.failed,
+        firstResultAt: row.first_result_at,
+        lastResultAt: row.last_result_at,
+        soldOutAt: row.sold_out_at,
+      }));
+    },
   };
 }

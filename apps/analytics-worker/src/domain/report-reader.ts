@@ -47,4 +47,6 @@ export interface ReportReader {
   ): Promise<ProductSalesRow[]>;
   topProducts(range: Range, by: 'units' | 'revenue', limit: number): Promise<ProductTotals[]>;
   coupon(couponId: string): Promise<CouponTotals | null>;
+  /** The coupons with the latest results first (their failures by reason left out). */
+  recentCoupons(limit: number): Promise<Omit<CouponTotals, 'failedByReason'>[]>;
 }

@@ -5,7 +5,33 @@ import { couponReport } from '../domain/coupon-report.ts';
 import { jsonOrCsv } from './csv.ts';
 import { csvNote } from './schemas.ts';
 
+const couponTotals = {
+  couponId: z.string(),
+  requested: z.number().int(),
+  issued: z.number().int(),
+  failed: z.number().int(),
+  firstResultAt: z.date(),
+  lastResultAt: z.date(),
+  soldOutAt: z.date().nullable(),
+};
+
 export function registerCouponRoutes(app: HttpApp, deps: Pick<Deps, 'reports'>): void {
+  app.get(
+    '/analytics/coupons',
+    {
+      schema: {
+        summary: 'The coupons with the latest results first (what a rush is doing now)',
+        querystring: z.strictObject({
+          limit: z.coerce.number().int().min(1).max(100).default(10),
+        }),
+        response: {
+          200: z.object({ items: z.array(z.object(couponTotals)) }),
+          ...errorResponses(400, 401),
+        },
+      },
+    },
+    async (request) => ({ items: await deps.reports.recentCoupons(request.query.limit) }),
+  );
   app.get(
     '/analytics/coupons/:couponId',
     {
@@ -15,17 +41,11 @@ export function registerCouponRoutes(app: HttpApp, deps: Pick<Deps, 'reports'>):
         params: z.strictObject({ couponId: z.string().min(1).max(64) }),
         response: {
           200: z.object({
-            couponId: z.string(),
-            requested: z.number().int(),
-            issued: z.number().int(),
-            failed: z.number().int(),
+            ...couponTotals,
             failedByReason: z.record(z.string(), z.number().int()),
-            firstResultAt: z.date(),
-            lastResultAt: z.date(),
-            soldOutAt: z.date().nullable(),
             timeToSoldOutMs: z.number().int().nullable(),
           }),
-          ...errorResponses(400, 404),
+          ...errorResponses(400, 401, 404),
         },
       },
     },

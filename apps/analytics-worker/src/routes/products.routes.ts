@@ -31,7 +31,7 @@ export function registerProductRoutes(app: HttpApp, deps: Pick<Deps, 'reports'>)
               }),
             ),
           }),
-          ...errorResponses(400),
+          ...errorResponses(400, 401),
         },
       },
     },

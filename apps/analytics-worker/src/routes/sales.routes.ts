@@ -47,7 +47,7 @@ export function registerSalesRoutes(app: HttpApp, deps: Pick<Deps, 'reports' | '
               ),
             }),
           ]),
-          ...errorResponses(400),
+          ...errorResponses(400, 401),
         },
       },
     },

@@ -18,6 +18,8 @@ import type { TestEvent } from './events.ts';
 import { readAggregates } from './read-aggregates.ts';
 
 export const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+/** The operator key the read API is started with; send it as x-api-key. */
+export const operatorHeaders = { 'x-api-key': 'test-operator-key-0123456789' };
 const stack = stackAddresses();
 const group = consumerGroups.analyticsWorker;
 const topicOf = {
@@ -38,6 +40,7 @@ export async function createHarness(extra: Record<string, string> = {}) {
     KAFKA_BROKERS: stack.kafkaBrokers.join(','),
     SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
     DATABASE_URL: database.url,
+    OPERATOR_API_KEY: operatorHeaders['x-api-key'],
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',

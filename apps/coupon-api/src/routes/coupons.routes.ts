@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
+  anyoneErrors,
   errorResponses,
   type HttpApp,
   OPERATOR_KEY_HEADER,
+  operatorSecurity,
+  type PublicAccess,
   requireOperatorKey,
 } from '@commerce/service';
 import { z } from 'zod';
@@ -26,7 +29,7 @@ const newCoupon = z
     message: 'a PERCENT discount is at most 100',
   });
 
-export function registerCouponRoutes(app: HttpApp, deps: Deps): void {
+export function registerCouponRoutes(app: HttpApp, deps: Deps, access: PublicAccess): void {
   app.post(
     '/coupons',
     {
@@ -34,9 +37,10 @@ export function registerCouponRoutes(app: HttpApp, deps: Deps): void {
       onRequest: requireOperatorKey(deps.config.OPERATOR_API_KEY),
       schema: {
         summary: 'Open a coupon (operators; X-Api-Key)',
+        security: operatorSecurity.security,
         headers: z.looseObject({ [OPERATOR_KEY_HEADER]: z.string().optional() }),
         body: newCoupon,
-        response: { 201: couponView, ...errorResponses(400, 401, 409, 422) },
+        response: { 201: couponView, ...operatorSecurity.errors, ...errorResponses(400, 409, 422) },
       },
     },
     async (request, reply) =>
@@ -53,10 +57,11 @@ export function registerCouponRoutes(app: HttpApp, deps: Deps): void {
   app.get(
     '/coupons/:couponId',
     {
+      onRequest: access.anyone,
       schema: {
         summary: 'A coupon and how many are left',
         params: z.object({ couponId: externalId }).strict(),
-        response: { 200: couponView, ...errorResponses(400, 404) },
+        response: { 200: couponView, ...anyoneErrors, ...errorResponses(400, 404) },
       },
     },
     async (request) => getCoupon({ coupons: deps.coupons }, request.params.couponId),

@@ -14,7 +14,10 @@ const results = (events: { event?: string; data: string }[]) =>
 describe('results over server-sent events', () => {
   it('when a connected shopper asks for a coupon, then the result is pushed on the stream and the request becomes NOTIFIED', async () => {
     const couponId = await system.createCoupon(10);
-    const stream = await openEventStream(`${system.baseUrl}/users/sse-alice/coupon-events`);
+    const stream = await openEventStream(
+      `${system.baseUrl}/users/me/coupon-events`,
+      await system.authorization('sse-alice'),
+    );
     try {
       const { body } = await system.issue('sse-alice', couponId);
       await stream.until((events) => results(events).some((r) => r.requestId === body.requestId));
@@ -39,7 +42,10 @@ describe('results over server-sent events', () => {
       await system.createCoupon(10),
       await system.createCoupon(10),
     ];
-    const first = await openEventStream(`${system.baseUrl}/users/sse-bob/coupon-events`);
+    const first = await openEventStream(
+      `${system.baseUrl}/users/sse-bob/coupon-events`,
+      await system.authorization('sse-bob'),
+    );
     const { body: firstRequest } = await system.issue('sse-bob', coupons[0] as string);
     await first.until((events) => results(events).length === 1);
     first.close();
@@ -50,6 +56,7 @@ describe('results over server-sent events', () => {
     ];
     for (const couponId of coupons) await system.waitAllNotified(couponId);
     const again = await openEventStream(`${system.baseUrl}/users/sse-bob/coupon-events`, {
+      ...(await system.authorization('sse-bob')),
       'last-event-id': firstRequest.requestId as string,
     });
     try {
@@ -64,9 +71,36 @@ describe('results over server-sent events', () => {
     }
   }, 60_000);
 
+  it("when another shopper's result is decided, then it never reaches this shopper's stream", async () => {
+    const couponId = await system.createCoupon(10);
+    const mine = await openEventStream(
+      `${system.baseUrl}/users/me/coupon-events`,
+      await system.authorization('sse-dan'),
+    );
+    const theirs = await openEventStream(
+      `${system.baseUrl}/users/me/coupon-events`,
+      await system.authorization('sse-erin'),
+    );
+    try {
+      const { body: erins } = await system.issue('sse-erin', couponId);
+      const { body: dans } = await system.issue('sse-dan', couponId);
+      await theirs.until((events) => results(events).length === 1);
+      await mine.until((events) => results(events).length === 1);
+      await system.waitAllNotified(couponId);
+      expect(results(theirs.events).map((r) => r.requestId)).toEqual([erins.requestId]);
+      expect(results(mine.events).map((r) => r.requestId)).toEqual([dans.requestId]);
+    } finally {
+      mine.close();
+      theirs.close();
+    }
+  }, 60_000);
+
   it('when the stream is held by one coupon-api instance and the request goes to another, then the result still arrives', async () => {
     const couponId = await system.createCoupon(10);
-    const stream = await openEventStream(`${system.apiUrls[1]}/users/sse-carol/coupon-events`);
+    const stream = await openEventStream(
+      `${system.apiUrls[1]}/users/me/coupon-events`,
+      await system.authorization('sse-carol'),
+    );
     try {
       const { body } = await system.issue('sse-carol', couponId, {}, 0); // through the first instance
       await stream.until((events) => results(events).some((r) => r.requestId === body.requestId));

@@ -3,13 +3,16 @@ import { couponMigrationsDir, createCouponDb } from '@commerce/coupon-db';
 import { freshDatabase } from '@commerce/db/testing';
 import { allTopicSpecs, registerAll, subjectSchemas } from '@commerce/events';
 import { createKafkaClient, ensureTopics } from '@commerce/kafka';
+import { testShopperTokens } from '@commerce/service/testing';
 import {
   type DedicatedBroker,
   freePort,
+  leakedSecrets,
   type ServiceProcess,
   stackAddresses,
   startDedicatedBroker,
   startServiceProcess,
+  uniqueName,
 } from '@commerce/testing';
 import { pino } from 'pino';
 
@@ -23,12 +26,16 @@ const operatorApiKey = 'test-operator-key-0123456789';
 export async function startCouponSystem(options: {
   workers: number;
   apis?: number;
+  /** How the test identity provider signs (ES256 mints faster, for benchmarks). */
+  tokenAlgorithm?: 'RS256' | 'ES256';
+  /** Settings of every coupon-api and coupon-worker on top of the defaults here. */
+  env?: Record<string, string>;
   /** Seed nodes of a Redis Cluster for every process (REDIS_CLUSTER=true); the stack's Redis otherwise. */
   redisCluster?: string;
   /** More environment for the coupon-api processes only (a benchmark's NODE_OPTIONS=--cpu-prof). */
   apiEnv?: Record<string, string>;
 }) {
-  const { schemaRegistryUrl, redisUrl } = stackAddresses();
+  const { mysql, schemaRegistryUrl, redisUrl } = stackAddresses();
   const broker: DedicatedBroker = await startDedicatedBroker();
   const kafka = createKafkaClient({
     clientId: 'e2e',
@@ -43,7 +50,14 @@ export async function startCouponSystem(options: {
 
   const database = await freshDatabase(couponMigrationsDir, 'coupon_e2e');
   const prisma = createCouponDb(database.url, 4);
+  const idp = testShopperTokens(options.tokenAlgorithm);
   const env = {
+    ...idp.env,
+    // The rush comes from one address as fast as the machine can send: no budget stops it
+    // here (security.test.ts covers the limits).
+    RATE_LIMIT_PER_ADDRESS: '10000000',
+    RATE_LIMIT_PER_USER: '1000',
+    RATE_LIMIT_NAMESPACE: uniqueName('rl'),
     KAFKA_BROKERS: broker.brokers.join(','),
     SCHEMA_REGISTRY_URL: schemaRegistryUrl,
     DATABASE_URL: database.url,
@@ -53,6 +67,7 @@ export async function startCouponSystem(options: {
     LOG_LEVEL: 'info',
     // A killed worker's partitions move to the survivor after 6 s instead of 30.
     CONSUMER_SESSION_TIMEOUT_MS: '6000',
+    ...options.env,
   };
 
   const apiUrls: string[] = [];
@@ -79,6 +94,12 @@ export async function startCouponSystem(options: {
   const workers: ServiceProcess[] = [];
   for (let i = 0; i < options.workers; i++) workers.push(await startWorker(i));
   const baseUrl = apiUrls[0] as string;
+  const tokens = new Map<string, Promise<string>>();
+  /** The Authorization header of `userId` (one token per user, minted on first use). */
+  const authorization = async (userId: string) => {
+    if (!tokens.has(userId)) tokens.set(userId, idp.mint(userId));
+    return { authorization: `Bearer ${await tokens.get(userId)}` };
+  };
   let nextApi = 0; // requests go round the coupon-api instances, as a load balancer sends them
 
   return {
@@ -86,8 +107,11 @@ export async function startCouponSystem(options: {
     prisma,
     baseUrl,
     apiUrls,
+    apis,
     workers,
     startWorker,
+    idp,
+    authorization,
     async createCoupon(totalQuantity: number, window = { from: -60_000, until: 3_600_000 }) {
       const res = await fetch(`${baseUrl}/coupons`, {
         method: 'POST',
@@ -115,8 +139,12 @@ export async function startCouponSystem(options: {
       const apiUrl = apiUrls[via ?? nextApi++ % apiUrls.length] as string;
       const res = await fetch(`${apiUrl}/coupons/issue`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ userId, couponId }),
+        headers: {
+          'content-type': 'application/json',
+          ...(await authorization(userId)),
+          ...headers,
+        },
+        body: JSON.stringify({ couponId }),
       });
       return {
         status: res.status,
@@ -137,9 +165,17 @@ export async function startCouponSystem(options: {
     },
     async close() {
       await Promise.allSettled([...apis, ...workers].map((p) => p.kill()));
+      // Whatever the run logged, no credential may be in it.
+      const someTokens = await Promise.all([...tokens.values()].slice(0, 50));
+      const leaks = leakedSecrets([...apis, ...workers], {
+        OPERATOR_API_KEY: operatorApiKey,
+        'the database password': `:${mysql.password}@`,
+        ...Object.fromEntries(someTokens.map((token, i) => [`shopper token ${i}`, token])),
+      });
       await prisma.$disconnect();
       await broker.destroy();
       await database.drop();
+      if (leaks.length > 0) throw new Error(`secrets in the service logs: ${leaks.join('; ')}`);
     },
   };
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventPayloads, EventType } from '@commerce/events';
-import type { OutgoingEvent } from '@commerce/kafka';
+import type { EventPayloads, EventType, OutgoingEvent } from '@commerce/events';
 import type { Order, Payment, Trace } from './model.ts';
 import type { StockChange } from './order-store.ts';
 

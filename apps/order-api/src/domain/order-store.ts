@@ -1,4 +1,4 @@
-import type { OutgoingEvent } from '@commerce/kafka';
+import type { OutgoingEvent } from '@commerce/events';
 import type { IdempotencyTx } from './idempotency.ts';
 import type { Order, Payment } from './model.ts';
 

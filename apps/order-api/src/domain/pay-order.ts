@@ -15,6 +15,8 @@ export interface PayOrderDeps {
 
 export interface PayOrderInput {
   orderId: string;
+  /** The shopper paying: only the order's own user may. */
+  userId: string;
   amount: number;
   method: PaymentMethod;
   trace: Trace;
@@ -51,7 +53,9 @@ async function completePayment(
   input: PayOrderInput,
 ): Promise<PaymentResult> {
   const order = await tx.lockOrder(input.orderId);
-  if (!order) throw new DomainError('ORDER_NOT_FOUND', `order ${input.orderId} does not exist`);
+  // Another shopper's order is answered as unknown, and nothing is written.
+  if (!order || order.userId !== input.userId)
+    throw new DomainError('ORDER_NOT_FOUND', `order ${input.orderId} does not exist`);
   if (order.status !== 'PENDING')
     throw new DomainError('ORDER_ALREADY_PAID', `order ${order.id} is already paid`);
   if (input.amount !== order.total) {

@@ -1,4 +1,11 @@
-import { errorResponses, type HttpApp, requireOperatorKey } from '@commerce/service';
+import {
+  anyoneErrors,
+  errorResponses,
+  type HttpApp,
+  operatorSecurity,
+  type PublicAccess,
+  requireOperatorKey,
+} from '@commerce/service';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { createProduct, getProduct, listProducts } from '../domain/products.ts';
@@ -11,16 +18,17 @@ const newProduct = z.strictObject({
   stock: z.number().int().min(0).max(2_147_483_647),
 });
 
-export function registerProductRoutes(app: HttpApp, deps: Deps): void {
+export function registerProductRoutes(app: HttpApp, deps: Deps, access: PublicAccess): void {
   app.post(
     '/products',
     {
       onRequest: requireOperatorKey(deps.config.OPERATOR_API_KEY),
       schema: {
         summary: 'Add a product (operators: X-Api-Key)',
+        security: operatorSecurity.security,
         headers: z.looseObject({ 'x-api-key': z.string().optional() }),
         body: newProduct,
-        response: { 201: product, ...errorResponses(400, 401) },
+        response: { 201: product, ...operatorSecurity.errors, ...errorResponses(400) },
       },
     },
     async (request, reply) => reply.status(201).send(await createProduct(deps, request.body)),
@@ -29,6 +37,7 @@ export function registerProductRoutes(app: HttpApp, deps: Deps): void {
   app.get(
     '/products',
     {
+      onRequest: access.anyone,
       schema: {
         summary: 'List products, in pages',
         querystring: z.strictObject({
@@ -37,6 +46,7 @@ export function registerProductRoutes(app: HttpApp, deps: Deps): void {
         }),
         response: {
           200: z.object({ items: z.array(product), next: z.uuid().nullable() }),
+          ...anyoneErrors,
           ...errorResponses(400),
         },
       },
@@ -47,10 +57,11 @@ export function registerProductRoutes(app: HttpApp, deps: Deps): void {
   app.get(
     '/products/:productId',
     {
+      onRequest: access.anyone,
       schema: {
         summary: 'A product with its price and stock',
         params: z.object({ productId: z.uuid() }),
-        response: { 200: product, ...errorResponses(400, 404) },
+        response: { 200: product, ...anyoneErrors, ...errorResponses(400, 404) },
       },
     },
     async (request) => getProduct(deps, request.params.productId),

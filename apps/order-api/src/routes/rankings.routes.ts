@@ -1,12 +1,13 @@
-import { errorResponses, type HttpApp } from '@commerce/service';
+import { anyoneErrors, errorResponses, type HttpApp, type PublicAccess } from '@commerce/service';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { topProducts } from '../domain/top-products.ts';
 
-export function registerRankingRoutes(app: HttpApp, deps: Deps): void {
+export function registerRankingRoutes(app: HttpApp, deps: Deps, access: PublicAccess): void {
   app.get(
     '/products/rankings',
     {
+      onRequest: access.anyone,
       schema: {
         summary: 'Best-selling products by units over the last 1, 3 or 7 days (today included)',
         querystring: z.strictObject({
@@ -28,6 +29,7 @@ export function registerRankingRoutes(app: HttpApp, deps: Deps): void {
               }),
             ),
           }),
+          ...anyoneErrors,
           ...errorResponses(400),
         },
       },

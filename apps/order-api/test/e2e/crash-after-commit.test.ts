@@ -4,7 +4,14 @@ import { deleteKeys, stackAddresses } from '@commerce/testing';
 import { Redis } from 'ioredis';
 import { createPool, type Pool } from 'mariadb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTopics, freshDatabase, isolatedEnv, operatorKey } from '../support/harness.ts';
+import {
+  bearer,
+  createTopics,
+  freshDatabase,
+  isolatedEnv,
+  operatorKey,
+  orderOwners,
+} from '../support/harness.ts';
 import { type ServiceProcess, startService } from '../support/processes.ts';
 
 let database: Awaited<ReturnType<typeof freshDatabase>>;
@@ -37,14 +44,18 @@ async function start(extra: Record<string, string> = {}) {
   return service;
 }
 
+const owners = orderOwners();
 async function call(port: number, method: string, path: string, body?: unknown, headers = {}) {
+  const user = owners.userFor(path, body);
   const res = await fetch(`http://127.0.0.1:${port}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...(await bearer(user)), ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   // biome-ignore lint/suspicious/noExplicitAny: test reads of JSON answers
-  return { status: res.status, body: (await res.json()) as any };
+  const answer = { status: res.status, body: (await res.json()) as any };
+  owners.placed(path, answer.status, answer.body, user);
+  return answer;
 }
 
 async function messagesOn(topic: string): Promise<number> {

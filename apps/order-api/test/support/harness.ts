@@ -1,6 +1,7 @@
 import { freshDatabase as migratedDatabase } from '@commerce/db/testing';
 import { topics as catalog, consumerGroups, registerAll, subjectSchemas } from '@commerce/events';
 import { createKafkaClient, ensureTopics } from '@commerce/kafka';
+import { testShopperTokens } from '@commerce/service/testing';
 import { deleteKeys, serviceEnv, stackAddresses, uniqueName } from '@commerce/testing';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -11,7 +12,14 @@ import { createDeps, type Deps, type DepsOverrides } from '../../src/deps.ts';
 
 export const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
 export const operatorKey = 'test-operator-key-0123456789';
+/** The identity provider the order-apis under test trust. */
+export const idp = testShopperTokens();
 const stack = stackAddresses();
+
+/** The Authorization header of `userId`. */
+export const bearer = async (userId: string) => ({
+  authorization: `Bearer ${await idp.mint(userId)}`,
+});
 
 /** An order database of its own, migrated from scratch; drop() removes it. */
 export const freshDatabase = (prefix = 'order_api') => migratedDatabase(orderMigrationsDir, prefix);
@@ -23,6 +31,11 @@ export function isolatedEnv(databaseUrl: string, extra: Record<string, string> =
     ...serviceEnv(),
     DATABASE_URL: databaseUrl,
     OPERATOR_API_KEY: operatorKey,
+    ...idp.env,
+    RATE_LIMIT_NAMESPACE: `${name}:rate`,
+    // Tests send from one address as fast as they can; security.test.ts sets real budgets.
+    RATE_LIMIT_PER_ADDRESS: '10000000',
+    RATE_LIMIT_PER_USER: '100000',
     RANKING_KEY_PREFIX: `${name}:ranking:`,
     KAFKA_NAME_PREFIX: `${name}.`,
     OUTBOX_SWEEP_INTERVAL_MS: '200',
@@ -78,6 +91,34 @@ export async function createTopics(prefix: string) {
   };
 }
 
+/**
+ * Who a test request speaks for: the user the body names, else the owner of the order in
+ * the URL (as placed through `placed`), else user-1.
+ */
+export function orderOwners() {
+  const owners = new Map<string, string>();
+  return {
+    userFor(url: string, payload?: unknown): string {
+      const orderId = /^\/orders\/([^/?]+)/.exec(url)?.[1];
+      return (
+        (payload as { userId?: string } | undefined)?.userId ??
+        owners.get(orderId ?? '') ??
+        'user-1'
+      );
+    },
+    placed(url: string, status: number, body: { id?: string }, userId: string): void {
+      if (url === '/orders' && status === 201 && body.id) owners.set(body.id, userId);
+    },
+  };
+}
+
+interface InjectRequest {
+  method?: 'GET' | 'POST';
+  url: string;
+  payload?: unknown;
+  headers?: Record<string, string>;
+}
+
 /** order-api built in this process (app.inject), on a fresh database. */
 export async function createApi(
   options: { env?: Record<string, string>; overrides?: DepsOverrides } = {},
@@ -87,8 +128,22 @@ export async function createApi(
   const deps: Deps = await createDeps(config, logger, options.overrides);
   const app = await buildApp(deps);
   const redis = new Redis(stack.redisUrl);
+  const owners = orderOwners();
   const api = {
     app,
+    /**
+     * app.inject as a shopper (the token added to the headers): `userId`, or else the user
+     * the body names, the owner of the order in the URL, or user-1.
+     */
+    async inject(request: InjectRequest, userId?: string) {
+      const user = userId ?? owners.userFor(request.url, request.payload);
+      const res = await app.inject({
+        ...request,
+        headers: { ...(await bearer(user)), ...request.headers },
+      } as never);
+      owners.placed(request.url, res.statusCode, res.json(), user);
+      return res;
+    },
     deps,
     config,
     redis,
@@ -107,17 +162,14 @@ export async function createApi(
       items: { productId: string; quantity: number }[],
       userId = 'user-1',
     ): Promise<{ id: string; total: number }> {
-      const res = await app.inject({ method: 'POST', url: '/orders', payload: { userId, items } });
+      const res = await api.inject({ method: 'POST', url: '/orders', payload: { items } }, userId);
       if (res.statusCode !== 201) throw new Error(`order: ${res.statusCode} ${res.body}`);
       return res.json();
     },
+    /** Pays as the order's owner (user-1 for orders this harness did not place). */
     pay(orderId: string, amount: number, headers: Record<string, string> = {}) {
-      return app.inject({
-        method: 'POST',
-        url: `/orders/${orderId}/pay`,
-        headers,
-        payload: { amount, method: 'CARD' },
-      });
+      const payload = { amount, method: 'CARD' };
+      return api.inject({ method: 'POST', url: `/orders/${orderId}/pay`, headers, payload });
     },
     /** Rows of every table: "no partial write" means these do not change. */
     async rowCounts() {

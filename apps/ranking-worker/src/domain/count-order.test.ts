@@ -1,5 +1,5 @@
+import { PermanentError } from '@commerce/events';
 import { anEvent } from '@commerce/events/testing';
-import { PermanentError } from '@commerce/kafka';
 import { describe, expect, it } from 'vitest';
 import { type CountOrderDeps, countOrder, type RankingWriter } from './count-order.ts';
 

@@ -1,6 +1,5 @@
 import type { OrderCompleted } from '@commerce/events';
-import { dayOf } from '@commerce/events';
-import { PermanentError } from '@commerce/kafka';
+import { dayOf, PermanentError } from '@commerce/events';
 import { expiryOf } from './retention.ts';
 
 export type CountOutcome = 'counted' | 'duplicate' | 'expired';

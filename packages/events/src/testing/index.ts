@@ -63,6 +63,18 @@ const defaults: { [T in EventType]: () => EventPayloads[T] } = {
     reason: 'ORDER_PAID',
     orderId: randomUUID(),
   }),
+  WebhookDeliveryDeadLettered: () => ({
+    ...base(),
+    deliveryId: randomUUID(),
+    endpointId: randomUUID(),
+    endpointUrl: 'https://partner.example/webhooks',
+    originalEventType: 'PaymentCompleted',
+    originalEventId: randomUUID(),
+    originalEvent: '{}',
+    attempts: [
+      { attemptNo: 1, startedAt: Date.now(), statusCode: 500, latencyMs: 12, error: null },
+    ],
+  }),
 };
 
 function base() {

@@ -1,4 +1,4 @@
-import { commonEnv, loadConfig } from '@commerce/service';
+import { commonEnv, kafkaNamePrefix, loadConfig } from '@commerce/service';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -22,4 +22,17 @@ const schema = z.object({
 
 export function readTopicsConfig(env: Record<string, string | undefined> = process.env) {
   return loadConfig(schema, env);
+}
+
+const deadLetterToolSchema = z.object({
+  /** The cluster whose dead letters to read (the local stack's by default). */
+  KAFKA_BROKERS: commonEnv.KAFKA_BROKERS.prefault('127.0.0.1:9092'),
+  /** For `show`: decode the dead letter's value. */
+  SCHEMA_REGISTRY_URL: commonEnv.SCHEMA_REGISTRY_URL.prefault('http://127.0.0.1:8081'),
+  /** The name prefix of a shared environment's topics (empty in production). */
+  KAFKA_NAME_PREFIX: kafkaNamePrefix,
+});
+
+export function readDeadLetterToolConfig(env: Record<string, string | undefined> = process.env) {
+  return loadConfig(deadLetterToolSchema, env);
 }

@@ -8,9 +8,12 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { installOverloadShedding, type OverloadSettings } from '../security/overload.ts';
+import { shellErrorStatus } from './error-codes.ts';
 import { installErrorHandling, type StatusByCode } from './errors.ts';
 import { installOperationsRoutes, type ReadinessCheck } from './operations.ts';
 import { safeRequestId, validTraceparent } from './request-headers.ts';
+import { securitySchemes } from './schemas.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -28,19 +31,27 @@ export interface HttpShellOptions {
   metrics?: Registry;
   /** Largest request body accepted; larger ones are refused with 413. */
   bodyLimit?: number;
+  /**
+   * Addresses whose X-Forwarded-* headers are believed (TRUSTED_PROXIES: the gateway's);
+   * none by default, so a client cannot choose its own request.ip.
+   */
+  trustedProxies?: string[];
+  /** Shed requests with 503 past these limits; no shedding when absent. */
+  overload?: OverloadSettings;
 }
 
 /**
  * The HTTP shell of every service, built but not listening: zod validation and
  * serialisation, an OpenAPI document made from the route schemas (/openapi.json), request
- * ids taken from X-Request-Id (echoed back), X-Forwarded-* honoured behind the gateway,
- * structured errors, health, readiness and metrics. Routes are added by the service.
+ * ids taken from X-Request-Id (echoed back), X-Forwarded-* honoured from the trusted gateway only,
+ * structured errors, load shedding, health, readiness and metrics. Routes are added by the
+ * service.
  */
 export async function createHttpShell(options: HttpShellOptions) {
   const metrics = options.metrics ?? new Registry();
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
-    trustProxy: true,
+    trustProxy: options.trustedProxies ?? [],
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     // The gateway's or client's X-Request-Id becomes the request id only when it is safe.
     requestIdHeader: false,
@@ -51,8 +62,15 @@ export async function createHttpShell(options: HttpShellOptions) {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  // Codes the shell itself raises (operator routes) keep their status whatever the service maps.
-  installErrorHandling(app, { ...options.statusByCode, OPERATOR_KEY_REQUIRED: 401 });
+  // Codes the shell itself raises (auth, limits, shedding, operator routes) keep their status
+  // whatever the service maps.
+  installErrorHandling(app, {
+    ...options.statusByCode,
+    ...shellErrorStatus,
+    DEAD_LETTER_NOT_FOUND: 404,
+  });
+  app.decorateRequest('shopper', undefined);
+  if (options.overload) await installOverloadShedding(app, options.overload);
 
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
@@ -72,12 +90,16 @@ export async function createHttpShell(options: HttpShellOptions) {
       { method: request.method, route, status: reply.statusCode },
       reply.elapsedTime / 1_000,
     );
-    if (reply.statusCode >= 500)
+    // A shed request (503) is counted by the histogram: a line each would add to the load.
+    if (reply.statusCode >= 500 && reply.statusCode !== 503)
       request.log.warn({ route, status: reply.statusCode }, 'request answered with 5xx');
   });
 
   await app.register(swagger, {
-    openapi: { info: { title: options.service, version: options.version ?? '0.0.0' } },
+    openapi: {
+      info: { title: options.service, version: options.version ?? '0.0.0' },
+      components: { securitySchemes },
+    },
     transform: jsonSchemaTransform,
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -31,7 +31,7 @@ export function installErrorHandling(app: FastifyInstance, statusByCode: StatusB
     }
     if (err instanceof DomainError) {
       const status = statusByCode[err.code] ?? 500;
-      if (status >= 500) request.log.error({ err }, 'unmapped domain error');
+      if (statusByCode[err.code] === undefined) request.log.error({ err }, 'unmapped domain error');
       return reply.status(status).send(body(request.id, err.code, err.message, err.details));
     }
     const status = err.statusCode ?? 500;

@@ -24,3 +24,32 @@ export const idempotencyKeyHeader = z
 export const idempotencyHeaders = z.looseObject({
   'idempotency-key': idempotencyKeyHeader.optional(),
 });
+
+/** The OpenAPI security schemes every API document declares (see createHttpShell). */
+export const securitySchemes = {
+  shopperToken: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: "A shopper's token from the identity provider; its `sub` is the user id.",
+  },
+  operatorKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
+} as const;
+
+/**
+ * Schema parts of a shopper route: the bearer token, and the answers its guards give
+ * (401 no or bad token, 403 another user, 429 over the rate, 503 overloaded).
+ */
+export const shopperSecurity = {
+  security: [{ shopperToken: [] }],
+  errors: errorResponses(401, 403, 429, 503),
+};
+
+/** Schema parts of an operator route: the X-Api-Key header (401 without it; 503 overloaded). */
+export const operatorSecurity = {
+  security: [{ operatorKey: [] }],
+  errors: errorResponses(401, 503),
+};
+
+/** The answers of a route anyone may call: 429 over the address's rate, 503 overloaded. */
+export const anyoneErrors = errorResponses(429, 503);

@@ -1,0 +1,22 @@
+import { consumerGroups, groupNames } from '@commerce/events';
+import { BatchConsumerRunner } from '@commerce/kafka';
+import type { Deps } from './deps.ts';
+import { externalEventsHandler, relayedEventTypes } from './handlers/external-events.handler.ts';
+
+/** The webhook-relay group on external-events, in batch mode (names prefixed per deployment). */
+export function createConsumer(deps: Deps, onFatal: (err: Error) => void): BatchConsumerRunner {
+  const { config } = deps;
+  return new BatchConsumerRunner({
+    kafka: deps.kafka,
+    codec: deps.codec,
+    logger: deps.logger,
+    metrics: deps.metrics,
+    ...groupNames(consumerGroups.webhookRelay, config.KAFKA_NAME_PREFIX),
+    partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
+    maxRecords: 500,
+    maxWaitMs: 100,
+    onFatal,
+    eventTypes: relayedEventTypes,
+    handleBatch: externalEventsHandler({ store: deps.dispatch, wake: () => deps.scheduler.wake() }),
+  });
+}

@@ -1,0 +1,3 @@
+import { vitestConfig } from '@commerce/testing/vitest';
+
+export default vitestConfig();
