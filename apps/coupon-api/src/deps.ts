@@ -11,6 +11,7 @@ import type { Config } from './config.ts';
 import { createAdmission } from './data-access/admission.ts';
 import { readAdmissionSnapshot } from './data-access/admission-snapshot.ts';
 import { cachedCoupons, createCouponRepository } from './data-access/coupons.repository.ts';
+import { createPendingLog } from './data-access/pending-log.ts';
 import { createRequestLog } from './data-access/requests.repository.ts';
 import { createResultHub, type ResultHub } from './data-access/result-hub.ts';
 import type { Admission } from './domain/admission.ts';
@@ -40,6 +41,8 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
   const metrics = createMetricsRegistry('coupon-api');
   const prisma = createCouponDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   const pool = createDatabasePool(config.DATABASE_URL);
+  // The admitted path's group commits, apart from the relay's connections.
+  const writerPool = createDatabasePool(config.DATABASE_URL, 8);
   const cluster = config.REDIS_CLUSTER;
   const redis = createRedisClient(config.REDIS_URL, { cluster, maxRetriesPerRequest: 2 });
   // A subscribed connection can do nothing else.
@@ -74,13 +77,14 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     relay: publisher.relay,
     coupons,
     cachedCoupons: cachedCoupons(coupons, config.COUPON_CACHE_TTL_MS),
-    requests: createRequestLog(prisma),
+    requests: createRequestLog(prisma, createPendingLog(writerPool)),
     admission: createAdmission(redis, { snapshot: readAdmissionSnapshot(prisma) }),
     hub,
     async close() {
       await publisher.close();
       await subscriber.quit();
       await redis.quit();
+      await writerPool.end();
       await pool.end();
       await prisma.$disconnect();
     },

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { couponMigrationsDir, createCouponDb, type PrismaClient } from '@commerce/coupon-db';
+import { createDatabasePool } from '@commerce/db';
 import { type FreshDatabase, freshDatabase } from '@commerce/db/testing';
 import { stackAddresses, uniqueName } from '@commerce/testing';
 import { Redis } from 'ioredis';
+import type { Pool } from 'mariadb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmission } from '../src/data-access/admission.ts';
 import { admissionKeys } from '../src/data-access/admission-keys.ts';
 import { readAdmissionSnapshot } from '../src/data-access/admission-snapshot.ts';
+import { createPendingLog } from '../src/data-access/pending-log.ts';
 import { createRequestLog } from '../src/data-access/requests.repository.ts';
 import type { Admission } from '../src/domain/admission.ts';
 import { requestCoupon } from '../src/domain/request-coupon.ts';
@@ -15,14 +18,17 @@ import { SupersededAdmission } from '../src/domain/request-log.ts';
 // Admission and the request log on the real Redis and database: rebuilding a lost queue.
 let database: FreshDatabase;
 let prisma: PrismaClient;
+let pool: Pool;
 const redis = new Redis(stackAddresses().redisUrl);
 const validUntil = new Date(Date.now() + 3_600_000);
 
 beforeAll(async () => {
   database = await freshDatabase(couponMigrationsDir, 'coupon_admission');
+  pool = createDatabasePool(database.url, 4);
   prisma = createCouponDb(database.url, 8);
 });
 afterAll(async () => {
+  await pool?.end();
   await prisma?.$disconnect();
   await redis.quit();
   await database?.drop();
@@ -77,7 +83,7 @@ describe('rebuilding a coupon queue from the database', () => {
 
   it('when the queue is rebuilt while a place it gave waits to be logged, then the log refuses that place, and the shopper gets one of the rebuilt queue, logged once', async () => {
     const coupon = await aCoupon(2);
-    const log = createRequestLog(prisma);
+    const log = createRequestLog(prisma, createPendingLog(pool));
     const queue = admission();
     const refusals: unknown[] = [];
     // The race made deterministic: Redis loses the queue, and another shopper's request

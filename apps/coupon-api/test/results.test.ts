@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { couponMigrationsDir, createCouponDb, type PrismaClient } from '@commerce/coupon-db';
+import { createDatabasePool } from '@commerce/db';
 import { type FreshDatabase, freshDatabase } from '@commerce/db/testing';
 import { classifyFailure } from '@commerce/kafka';
 import { freePort, stackAddresses, uniqueName } from '@commerce/testing';
 import { Redis } from 'ioredis';
+import type { Pool } from 'mariadb';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPendingLog } from '../src/data-access/pending-log.ts';
 import { createRequestLog } from '../src/data-access/requests.repository.ts';
 import { createResultHub } from '../src/data-access/result-hub.ts';
 import type { CouponResult } from '../src/domain/coupon-result.ts';
@@ -17,6 +20,7 @@ const { redisUrl } = stackAddresses();
 const logger = pino({ level: 'silent' });
 let database: FreshDatabase;
 let prisma: PrismaClient;
+let pool: Pool;
 const connections: Redis[] = [];
 const redis = () => {
   const client = new Redis(redisUrl);
@@ -26,10 +30,12 @@ const redis = () => {
 
 beforeAll(async () => {
   database = await freshDatabase(couponMigrationsDir, 'coupon_results');
+  pool = createDatabasePool(database.url, 4);
   prisma = createCouponDb(database.url, 4);
 });
 afterAll(async () => {
   await Promise.all(connections.map((c) => c.quit().catch(() => undefined)));
+  await pool?.end();
   await prisma?.$disconnect();
   await database?.drop();
 });
@@ -67,7 +73,10 @@ describe('notifying a batch of results', () => {
     hub.listen('u1', (result) => received.push(result.requestId));
     const results = await decided(300);
 
-    await notifyResults({ broadcast: hub, requests: createRequestLog(prisma) }, results);
+    await notifyResults(
+      { broadcast: hub, requests: createRequestLog(prisma, createPendingLog(pool)) },
+      results,
+    );
 
     const forU1 = results.filter((r) => r.userId === 'u1').map((r) => r.requestId);
     await expect.poll(() => received.length).toBe(forU1.length);
@@ -89,7 +98,10 @@ describe('notifying a batch of results', () => {
     const hub = createResultHub({ publisher: unreachable, subscriber: redis(), logger });
     const results = await decided(2);
 
-    const notified = notifyResults({ broadcast: hub, requests: createRequestLog(prisma) }, results);
+    const notified = notifyResults(
+      { broadcast: hub, requests: createRequestLog(prisma, createPendingLog(pool)) },
+      results,
+    );
 
     const err = await notified.catch((e: unknown) => e);
     expect(classifyFailure(err)).toBe('transient');

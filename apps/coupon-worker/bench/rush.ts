@@ -34,7 +34,7 @@ const count = async (sql: string) => {
 
 try {
   const load1 = () => (loadavg()[0] ?? 0).toFixed(1);
-  await system.startWorker(3);
+  const worker = await system.startWorker(3);
   couponId = await system.createCoupon(COUPONS);
   const senders = Array.from({ length: USERS }, (_, i) => `${couponId}-u${i}`);
   senders.push(...senders.slice(0, USERS / 2));
@@ -58,6 +58,8 @@ try {
   const openAtLastAnswer = stillOpen;
   while (stillOpen > 0) {
     if (performance.now() - lastAnswer > 600_000) throw new Error(`${stillOpen} never notified`);
+    if (worker.child.exitCode !== null)
+      throw new Error(`coupon-worker exited:\n${worker.output().slice(-3_000)}`);
     await new Promise((r) => setTimeout(r, 50));
     stillOpen = await count(open);
   }

@@ -1,6 +1,19 @@
 import { EventContractError } from '@commerce/events';
 import { describe, expect, it } from 'vitest';
-import { classifyFailure, errorCode, PermanentError, TransientError } from './errors.ts';
+import {
+  classifyFailure,
+  driverErrorCode,
+  errorCode,
+  PermanentError,
+  TransientError,
+} from './errors.ts';
+
+/** A raw query's failure as Prisma's driver adapter reports it (P2010, the server's error number inside). */
+const prismaRawFailure = (originalCode: string) =>
+  Object.assign(new Error('Raw query failed'), {
+    code: 'P2010',
+    meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { originalCode } } },
+  });
 
 describe('classifyFailure', () => {
   it.each([
@@ -11,6 +24,9 @@ describe('classifyFailure', () => {
     [Object.assign(new Error('deadlock'), { code: 'ER_LOCK_DEADLOCK' }), 'transient'],
     [Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }), 'transient'],
     [Object.assign(new Error('transaction timed out'), { code: 'P2028' }), 'transient'],
+    [prismaRawFailure('1213'), 'transient'],
+    [prismaRawFailure('1205'), 'transient'],
+    [prismaRawFailure('1064'), 'unknown'],
     [Object.assign(new Error('kafka'), { name: 'KafkaJSConnectionError' }), 'transient'],
     [new TypeError('undefined is not a function'), 'unknown'],
     ['a string', 'unknown'],
@@ -21,5 +37,7 @@ describe('classifyFailure', () => {
   it('names failures by their code, else their class', () => {
     expect(errorCode(new PermanentError('INVALID_SEQUENCE', 'x'))).toBe('INVALID_SEQUENCE');
     expect(errorCode(new TypeError('x'))).toBe('TypeError');
+    expect(driverErrorCode(prismaRawFailure('1062'))).toBe('1062');
+    expect(driverErrorCode(new Error('x'))).toBeUndefined();
   });
 });

@@ -22,6 +22,21 @@ const TRANSIENT_CODES = new Set([
   'P2034', // Prisma: write conflict or deadlock, retry the transaction
 ]);
 
+// The MySQL/MariaDB error numbers of a deadlock, a lock wait timeout and too many connections,
+// as Prisma's driver adapter reports them under a raw query's failure (P2010).
+const TRANSIENT_DRIVER_CODES = new Set(['1213', '1205', '1040']);
+
+/**
+ * The database's own error number behind a Prisma error from a driver adapter (a raw query's
+ * P2010 carries it as `meta.driverAdapterError.cause.originalCode`), if there is one.
+ */
+export function driverErrorCode(err: unknown): string | undefined {
+  const meta = (err as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } })
+    ?.meta;
+  const code = meta?.driverAdapterError?.cause?.originalCode;
+  return code === undefined ? undefined : String(code);
+}
+
 /**
  * How the consumer treats a failure: permanent → dead letter, transient → retry with
  * backoff, unknown (a bug) → stop so the process restarts, with the message uncommitted.
@@ -37,6 +52,7 @@ export function classifyFailure(err: unknown): FailureKind {
       name?: unknown;
     };
     if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return 'transient';
+    if (TRANSIENT_DRIVER_CODES.has(driverErrorCode(err) ?? '')) return 'transient';
     if (retriable === true || (typeof name === 'string' && name.startsWith('KafkaJS')))
       return 'transient';
   }

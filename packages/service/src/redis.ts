@@ -16,18 +16,25 @@ export interface RedisClientOptions {
   maxRetriesPerRequest?: number | null;
 }
 
-/** Connects to REDIS_URL as one server or, with `cluster`, as a Redis Cluster. */
+/**
+ * Connects to REDIS_URL as one server or, with `cluster`, as a Redis Cluster. Commands sent
+ * in the same event-loop turn leave in one write (auto-pipelining): under a rush, one socket
+ * write per request was the largest single cost of coupon-api's admission (a CPU profile).
+ */
 export function createRedisClient(url: string, options: RedisClientOptions): RedisClient {
-  const redisOptions: RedisOptions =
-    options.maxRetriesPerRequest === undefined
+  const redisOptions: RedisOptions = {
+    enableAutoPipelining: true,
+    ...(options.maxRetriesPerRequest === undefined
       ? {}
-      : { maxRetriesPerRequest: options.maxRetriesPerRequest };
+      : { maxRetriesPerRequest: options.maxRetriesPerRequest }),
+  };
   if (!options.cluster) return new Redis(url, redisOptions);
   const seeds = url.split(',').map((seed) => new URL(seed.trim()));
   const first = seeds[0] as URL;
   return new Cluster(
     seeds.map((seed) => ({ host: seed.hostname, port: Number(seed.port || 6379) })),
     {
+      enableAutoPipelining: true,
       redisOptions: {
         ...redisOptions,
         ...(first.username ? { username: decodeURIComponent(first.username) } : {}),

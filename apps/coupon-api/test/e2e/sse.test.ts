@@ -102,7 +102,7 @@ describe('results over server-sent events', () => {
       await system.authorization('sse-carol'),
     );
     try {
-      const { body } = await system.issue('sse-carol', couponId); // through the first instance
+      const { body } = await system.issue('sse-carol', couponId, {}, 0); // through the first instance
       await stream.until((events) => results(events).some((r) => r.requestId === body.requestId));
     } finally {
       stream.close();

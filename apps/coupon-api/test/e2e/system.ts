@@ -129,8 +129,14 @@ export async function startCouponSystem(options: {
         throw new Error(`creating a coupon failed: ${res.status} ${await res.text()}`);
       return ((await res.json()) as { id: string }).id;
     },
-    async issue(userId: string, couponId: string, headers: Record<string, string> = {}) {
-      const apiUrl = apiUrls[nextApi++ % apiUrls.length] as string;
+    /** Through the instance `via`, or round the instances when unset. */
+    async issue(
+      userId: string,
+      couponId: string,
+      headers: Record<string, string> = {},
+      via?: number,
+    ) {
+      const apiUrl = apiUrls[via ?? nextApi++ % apiUrls.length] as string;
       const res = await fetch(`${apiUrl}/coupons/issue`, {
         method: 'POST',
         headers: {

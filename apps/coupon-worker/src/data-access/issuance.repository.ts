@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@commerce/coupon-db';
 import { consumerGroups } from '@commerce/events';
-import { TransientError } from '@commerce/kafka';
+import { driverErrorCode, TransientError } from '@commerce/kafka';
 import { enqueueEvents } from '@commerce/outbox';
 import type { IssuanceStore, IssuanceTx } from '../domain/issuance-store.ts';
 
@@ -30,7 +30,9 @@ function issuanceTx(tx: Tx): IssuanceTx {
     lockCoupons: (couponIds) => coupons(couponIds, 'FOR UPDATE'),
     async lockRequests(requestIds) {
       const rows = await tx.$queryRawUnsafe<{ requestId: string; status: string }[]>(
-        `SELECT request_id AS requestId, status FROM coupon_requests
+        // By primary key only: a long IN list makes the optimizer scan the covering
+        // (coupon_id, status) index instead, locking other batches' rows (deadlocks).
+        `SELECT request_id AS requestId, status FROM coupon_requests FORCE INDEX (PRIMARY)
           WHERE request_id IN (${marks(requestIds.length)}) FOR UPDATE`,
         ...requestIds,
       );
@@ -76,7 +78,7 @@ function issuanceTx(tx: Tx): IssuanceTx {
         d.outcome.kind === 'issued' ? d.outcome.userCouponId : null,
       );
       return tx.$executeRawUnsafe(
-        `UPDATE coupon_requests SET status = ${status.sql}, reason = ${reason.sql},
+        `UPDATE coupon_requests FORCE INDEX (PRIMARY) SET status = ${status.sql}, reason = ${reason.sql},
                 user_coupon_id = ${userCoupon.sql}, completed_at = ?
           WHERE request_id IN (${marks(decisions.length)}) AND status = 'PENDING'`,
         ...status.values,
@@ -90,10 +92,9 @@ function issuanceTx(tx: Tx): IssuanceTx {
   };
 }
 
-/** The unique index refused a row: Prisma's own code, or the driver's 1062 through raw SQL. */
+/** The unique index refused a row: Prisma's own code, or the server's 1062 under a raw query. */
 function isUniqueViolation(err: unknown): boolean {
-  const { code, meta } = (err ?? {}) as { code?: unknown; meta?: { code?: unknown } };
-  return code === 'P2002' || (code === 'P2010' && String(meta?.code) === '1062');
+  return (err as { code?: unknown })?.code === 'P2002' || driverErrorCode(err) === '1062';
 }
 
 /**
