@@ -29,6 +29,8 @@ async function watch(user: string, token: string, onResult: () => void) {
       }
     }
   })();
+  // A stream closed unread ends its `first` with an error nobody waits for.
+  first.catch(() => undefined);
   return { user, first, close: () => reader.cancel().catch(() => undefined) };
 }
 
