@@ -118,6 +118,9 @@ export async function setUpWebhooks(check: CheckFn) {
       successRate: stats.body.successRate,
       lastError: stats.body.lastError?.error,
     });
+    // The demo's receivers go away with it: so do their endpoints (the next run makes its own).
+    await api('DELETE', `/webhooks/endpoints/${flakyEndpoint.body.id}`);
+    await api('DELETE', `/webhooks/endpoints/${brokenEndpoint.body.id}`);
     flaky.close();
     broken.close();
   };

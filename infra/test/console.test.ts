@@ -155,6 +155,13 @@ describe('the operator console', () => {
         })
         .toEqual([group, expect.stringMatching(/^\d[\d,]*$/), String(total)]);
     }
+    const endpoints = await api('/webhooks/endpoints', { headers: asOperator });
+    const listed = Array.isArray(endpoints) ? endpoints : endpoints.items;
+    await expect
+      .poll(() => page.$$eval('[data-testid="webhooks"] tr', (rows) => rows.length), {
+        timeout: 10_000,
+      })
+      .toBe(listed.length);
     await page.screenshot({ path: join(stackLogDir(), 'console.png'), fullPage: true });
   });
 });
