@@ -14,7 +14,7 @@ import { mintLocalTokens } from '../local/tokens/mint.ts';
 const run = promisify(execFile);
 const appsScript = join(import.meta.dirname, '..', 'local', 'apps.sh');
 const apps = (command: string) => run('bash', [appsScript, command], { timeout: 240_000 });
-const gateway = process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080';
+const gateway = process.env.GATEWAY_URL ?? `http://127.0.0.1:${process.env.GATEWAY_PORT ?? 8080}`;
 const operatorKey = process.env.OPERATOR_API_KEY ?? 'local-operator-key-change-me';
 const asOperator = { 'x-api-key': operatorKey, 'content-type': 'application/json' };
 const CHROMIUM = '/usr/bin/chromium';
