@@ -1,5 +1,5 @@
 import { consumerGroups, groupNames } from '@commerce/events';
-import { BatchConsumerRunner } from '@commerce/kafka';
+import { BatchConsumerRunner, groupRunnerBase } from '@commerce/kafka';
 import type { Deps } from './deps.ts';
 import {
   analyticsBatchHandler,
@@ -12,11 +12,7 @@ export function createConsumer(deps: Deps, onFatal: (err: Error) => void): Batch
   const { config } = deps;
   const names = groupNames(consumerGroups.analyticsWorker, config.KAFKA_NAME_PREFIX);
   return new BatchConsumerRunner({
-    kafka: deps.kafka,
-    codec: deps.codec,
-    logger: deps.logger,
-    metrics: deps.metrics,
-    ...names,
+    ...groupRunnerBase(deps, consumerGroups.analyticsWorker, config.KAFKA_NAME_PREFIX),
     partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
     sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
     pause: { initialDelayMs: config.CONSUMER_PAUSE_MS },

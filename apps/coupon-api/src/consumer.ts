@@ -1,5 +1,5 @@
 import { consumerGroups } from '@commerce/events';
-import { BatchConsumerRunner } from '@commerce/kafka';
+import { BatchConsumerRunner, groupRunnerBase } from '@commerce/kafka';
 import type { Deps } from './deps.ts';
 import { resultOfEvent } from './domain/coupon-result.ts';
 import { notifyResults } from './domain/notify-results.ts';
@@ -9,16 +9,9 @@ export function createResultsConsumer(
   deps: Deps,
   onFatal: (err: Error) => void,
 ): BatchConsumerRunner {
-  const group = consumerGroups.couponApi;
   const notify = { broadcast: deps.hub, requests: deps.requests };
   return new BatchConsumerRunner({
-    kafka: deps.kafka,
-    codec: deps.codec,
-    logger: deps.logger,
-    metrics: deps.metrics,
-    groupId: group.groupId,
-    topics: group.topics,
-    deadLetterTopic: group.deadLetterTopic,
+    ...groupRunnerBase(deps, consumerGroups.couponApi),
     sessionTimeoutMs: deps.config.CONSUMER_SESSION_TIMEOUT_MS,
     maxWaitMs: 100,
     onFatal,

@@ -1,5 +1,5 @@
-import { consumerGroups, groupNames } from '@commerce/events';
-import { ConsumerRunner } from '@commerce/kafka';
+import { consumerGroups } from '@commerce/events';
+import { ConsumerRunner, groupRunnerBase } from '@commerce/kafka';
 import type { Deps } from './deps.ts';
 import { orderCompletedHandler } from './handlers/order-completed.handler.ts';
 
@@ -12,11 +12,7 @@ export function createConsumer(deps: Deps, onFatal: (err: Error) => void): Consu
     outcomes: deps.outcomes,
   });
   return new ConsumerRunner({
-    kafka: deps.kafka,
-    codec: deps.codec,
-    logger: deps.logger,
-    metrics: deps.metrics,
-    ...groupNames(consumerGroups.rankingWorker, deps.config.KAFKA_NAME_PREFIX),
+    ...groupRunnerBase(deps, consumerGroups.rankingWorker, deps.config.KAFKA_NAME_PREFIX),
     partitionsConsumedConcurrently: deps.config.CONSUMER_CONCURRENCY,
     onFatal,
     handlers: {

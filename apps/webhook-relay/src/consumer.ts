@@ -1,5 +1,5 @@
-import { consumerGroups, groupNames } from '@commerce/events';
-import { BatchConsumerRunner } from '@commerce/kafka';
+import { consumerGroups } from '@commerce/events';
+import { BatchConsumerRunner, groupRunnerBase } from '@commerce/kafka';
 import type { Deps } from './deps.ts';
 import { externalEventsHandler, relayedEventTypes } from './handlers/external-events.handler.ts';
 
@@ -7,11 +7,7 @@ import { externalEventsHandler, relayedEventTypes } from './handlers/external-ev
 export function createConsumer(deps: Deps, onFatal: (err: Error) => void): BatchConsumerRunner {
   const { config } = deps;
   return new BatchConsumerRunner({
-    kafka: deps.kafka,
-    codec: deps.codec,
-    logger: deps.logger,
-    metrics: deps.metrics,
-    ...groupNames(consumerGroups.webhookRelay, config.KAFKA_NAME_PREFIX),
+    ...groupRunnerBase(deps, consumerGroups.webhookRelay, config.KAFKA_NAME_PREFIX),
     partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
     maxRecords: 500,
     maxWaitMs: 100,

@@ -8,6 +8,7 @@ export * from './dead-letter.ts';
 export * from './dead-letters/dead-letters.ts';
 export * from './dead-letters/routes.ts';
 export * from './errors.ts';
+export * from './group-runner.ts';
 export * from './producer.ts';
 export * from './readiness.ts';
 export * from './replay.ts';
