@@ -27,7 +27,8 @@ const stack = stackAddresses();
 const run = uniqueName('img');
 const workRoot = mkdtempSync(join(tmpdir(), 'images-'));
 const turboCache = join(workRoot, 'turbo-cache');
-const operatorKey = 'image-test-operator-key-0123';
+// Production refuses keys under 32 characters (and the published default).
+const operatorKey = 'image-test-operator-key-0123456789abcdef';
 // The APIs verify shopper tokens: a key of this run stands in for the identity provider.
 const tokenKeys = {
   JWT_PUBLIC_KEY: generateKeyPairSync('ec', { namedCurve: 'P-256' })

@@ -63,6 +63,7 @@ describe('outboxTableSql is the one definition of outbox_events', () => {
     // The services that publish events: a new one is found here by its migrations.
     expect(Object.keys(drift)).toEqual([
       'apps/order-api/prisma/migrations',
+      'apps/webhook-relay/prisma/migrations',
       'packages/coupon-db/prisma/migrations',
     ]);
     for (const table of Object.values(drift)) expect(table).toBe(expected);
