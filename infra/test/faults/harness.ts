@@ -5,6 +5,7 @@ import { ConsumerRunner, createKafkaClient, EventProducer, ensureTopics } from '
 import { enqueueEvents, OutboxRelay, outboxTableSql } from '@commerce/outbox';
 import { stackAddresses, uniqueName } from '@commerce/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { Kafka, logLevel } from 'kafkajs';
 import { createConnection, createPool, type Pool } from 'mariadb';
 import { pino } from 'pino';
 import { Timeline } from './timeline.ts';
@@ -16,6 +17,7 @@ const { mysql, schemaRegistryUrl } = stackAddresses();
 const effectsTableSql = `CREATE TABLE effects (
     event_id CHAR(36) NOT NULL,
     member VARCHAR(100) NOT NULL,
+    kafka_partition INT NOT NULL,
     applied_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)
 )`;
 
@@ -74,6 +76,8 @@ export async function createFaultHarness(options: FaultHarnessOptions) {
   const published = new Timeline();
   const consumed = new Timeline();
   const stoppers: (() => Promise<void>)[] = [];
+  /** What went wrong in the consumers (dead letters, fatal errors): a failing test prints it. */
+  const incidents: string[] = [];
 
   /** One committed transaction of `count` events, one key each. */
   async function write(count: number, round: number) {
@@ -108,6 +112,7 @@ export async function createFaultHarness(options: FaultHarnessOptions) {
     topic,
     published,
     consumed,
+    incidents,
     /** Writes `perRound` events every `intervalMs` (each round one transaction) until stopped. */
     load({ perRound = 10, intervalMs = 100 } = {}) {
       let running = true;
@@ -158,15 +163,15 @@ export async function createFaultHarness(options: FaultHarnessOptions) {
         sessionTimeoutMs: 10_000,
         onFatal: (err) => logger.error({ err }, 'consumer gave up'),
         handlers: {
-          CouponIssueRequested: async (event) => {
+          CouponIssueRequested: async (event, { partition }) => {
             const conn = await effects.getConnection();
             try {
               await conn.beginTransaction();
               if (await recordProcessedEvent(sqlExecutor(conn), groupId, event.eventId))
-                await conn.query('INSERT INTO effects (event_id, member) VALUES (?, ?)', [
-                  event.eventId,
-                  name,
-                ]);
+                await conn.query(
+                  'INSERT INTO effects (event_id, member, kafka_partition) VALUES (?, ?, ?)',
+                  [event.eventId, name, partition],
+                );
               await conn.commit();
             } catch (err) {
               await conn.rollback();
@@ -178,6 +183,8 @@ export async function createFaultHarness(options: FaultHarnessOptions) {
           },
         },
       });
+      runner.on('dead-lettered', (ref) => incidents.push(`${name} dead-lettered ${ref.errorCode}`));
+      runner.on('fatal', (err) => incidents.push(`${name} fatal: ${err.message}`));
       await runner.start();
       let stopped = false;
       const stop = async () => {
@@ -188,12 +195,31 @@ export async function createFaultHarness(options: FaultHarnessOptions) {
       stoppers.push(stop);
       return { runner, stop };
     },
-    /** A producer of its own, outside the outbox, to see what Kafka answers to a send. */
+    /**
+     * A producer of its own, outside the outbox, to see what Kafka answers to a send; with
+     * few retries, so a send that cannot be acknowledged fails within a test's time.
+     */
     async producer() {
-      const producer = new EventProducer({ kafka, codec, service: 'faults-probe' });
+      const probe = new Kafka({
+        clientId: uniqueName('faults-probe'),
+        brokers: [...options.brokers],
+        logLevel: logLevel.NOTHING,
+        retry: { initialRetryTime: 300, retries: 2 },
+      });
+      const producer = new EventProducer({ kafka: probe, codec, service: 'faults-probe' });
       await producer.connect();
       stoppers.push(() => producer.disconnect());
       return producer;
+    },
+    /** Messages of the topic `groupId` has not committed yet. */
+    async lag(groupId: string): Promise<number> {
+      const [committed] = await kafkaAdmin.fetchOffsets({ groupId, topics: [topic] });
+      const ends = await kafkaAdmin.fetchTopicOffsets(topic);
+      const done = new Map(committed?.partitions.map((p) => [p.partition, Number(p.offset)]));
+      return ends.reduce(
+        (sum, end) => sum + Number(end.high) - Math.max(0, done.get(end.partition) ?? 0),
+        0,
+      );
     },
     /** A publishable event for `producer()`, one key per partition-spread `i`. */
     event(i: number) {
@@ -226,12 +252,15 @@ export async function createFaultHarness(options: FaultHarnessOptions) {
         redelivered: await count('SELECT COALESCE(SUM(redeliveries), 0) FROM processed_events'),
       };
     },
-    /** Effects per member, to see which members took part. */
-    async effectsByMember(): Promise<Record<string, number>> {
-      const rows: { member: string; n: bigint }[] = await pool.query(
-        'SELECT member, COUNT(*) AS n FROM effects GROUP BY member',
+    /** Per member, the partitions whose events it applied after `since` (ms epoch). */
+    async partitionsByMember(since = 0): Promise<Record<string, number[]>> {
+      const rows: { member: string; kafka_partition: number }[] = await pool.query(
+        `SELECT DISTINCT member, kafka_partition FROM effects WHERE applied_at > FROM_UNIXTIME(${since / 1000}) ORDER BY kafka_partition`,
       );
-      return Object.fromEntries(rows.map((r) => [r.member, Number(r.n)]));
+      const byMember: Record<string, number[]> = {};
+      for (const { member, kafka_partition } of rows)
+        (byMember[member] ??= []).push(kafka_partition);
+      return byMember;
     },
     async close() {
       for (const stop of stoppers.reverse()) await stop().catch(() => undefined);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   childTraceparent,
   type EventCodec,
@@ -34,6 +35,8 @@ export class EventProducer {
   private readonly producer: Producer;
   private readonly codec: EventCodec;
   private readonly service: string;
+  private connecting: Promise<void> | undefined;
+  private connected = false;
 
   constructor({ kafka, codec, service }: EventProducerOptions) {
     this.producer = kafka.producer({
@@ -45,12 +48,40 @@ export class EventProducer {
     this.service = service;
   }
 
-  connect(): Promise<void> {
-    return this.producer.connect();
+  /**
+   * Connects, waiting at most `waitMs`; true once connected. When no broker answers (Kafka
+   * down while a service starts) it resolves false and the next send connects first: the
+   * service starts, its /readyz says 503 and its outbox keeps what cannot be sent, instead
+   * of the process dying at start-up before it can answer anything (fault suite, issue 14).
+   */
+  async connect(waitMs = 10_000): Promise<boolean> {
+    const attempt = this.connection().then(
+      () => true,
+      () => false,
+    );
+    return Promise.race([attempt, sleep(waitMs, false, { ref: false })]);
   }
 
   disconnect(): Promise<void> {
+    this.connected = false;
+    this.connecting = undefined;
     return this.producer.disconnect();
+  }
+
+  /** One connection attempt at a time; a failed one is forgotten, so the next send tries again. */
+  private connection(): Promise<void> {
+    if (this.connected) return Promise.resolve();
+    this.connecting ??= this.producer.connect().then(
+      () => {
+        this.connected = true;
+        this.connecting = undefined;
+      },
+      (err: unknown) => {
+        this.connecting = undefined;
+        throw err;
+      },
+    );
+    return this.connecting;
   }
 
   /** Sends every event in one batch (one request per broker); resolves when all are acknowledged. */
@@ -75,13 +106,14 @@ export class EventProducer {
   }
 
   /** Sends encoded events in one batch; the order of same-topic messages is kept. */
-  sendEncoded(messages: readonly EncodedEvent[]): Promise<RecordMetadata[]> {
+  async sendEncoded(messages: readonly EncodedEvent[]): Promise<RecordMetadata[]> {
     const byTopic = new Map<string, Message[]>();
     for (const { topic, ...message } of messages) {
       const topicMessages = byTopic.get(topic) ?? [];
       topicMessages.push(message);
       byTopic.set(topic, topicMessages);
     }
+    await this.connection();
     return this.producer.sendBatch({
       acks: -1,
       topicMessages: [...byTopic].map(([topic, topicMessages]) => ({
@@ -92,7 +124,7 @@ export class EventProducer {
   }
 
   /** Sends already-encoded messages (dead letters, replays) with the same guarantees. */
-  sendRaw(
+  async sendRaw(
     topic: string,
     messages: {
       key: Buffer | string | null;
@@ -100,6 +132,7 @@ export class EventProducer {
       headers: Record<string, Buffer | string>;
     }[],
   ) {
+    await this.connection();
     return this.producer.send({ topic, acks: -1, messages });
   }
 }
