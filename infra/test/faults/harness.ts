@@ -259,7 +259,7 @@ export async function createFaultHarness(options: FaultHarnessOptions) {
       );
       const byMember: Record<string, number[]> = {};
       for (const { member, kafka_partition } of rows)
-        (byMember[member] ??= []).push(kafka_partition);
+        byMember[member] = [...(byMember[member] ?? []), kafka_partition];
       return byMember;
     },
     async close() {
