@@ -32,18 +32,17 @@ export interface EventProducerOptions {
  * docs/benchmarks.md); snappy, lz4 and zstd need extra codec packages and were not measured.
  */
 export class EventProducer {
-  private readonly producer: Producer;
+  private producer: Producer;
+  private readonly newProducer: () => Producer;
   private readonly codec: EventCodec;
   private readonly service: string;
   private connecting: Promise<void> | undefined;
   private connected = false;
 
   constructor({ kafka, codec, service }: EventProducerOptions) {
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-    });
+    this.newProducer = () =>
+      kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = this.newProducer();
     this.codec = codec;
     this.service = service;
   }
@@ -66,6 +65,21 @@ export class EventProducer {
     this.connected = false;
     this.connecting = undefined;
     return this.producer.disconnect();
+  }
+
+  /**
+   * A new idempotent producer (a new producer id, sequences from 0). After a partition's
+   * leader died, kafkajs 2.2.4 can keep a sequence the new leader never saw and then fails
+   * every later send to it with OUT_OF_ORDER_SEQUENCE_NUMBER, for good (fault suite: a
+   * broker SIGKILLed under load). The failed messages were not acknowledged, so the caller
+   * sends them again (the outbox does); consumers dedupe the copy a retry may add.
+   */
+  private async renew(): Promise<void> {
+    const stale = this.producer;
+    this.producer = this.newProducer();
+    this.connected = false;
+    this.connecting = undefined;
+    await stale.disconnect().catch(() => undefined);
   }
 
   /** One connection attempt at a time; a failed one is forgotten, so the next send tries again. */
@@ -114,13 +128,19 @@ export class EventProducer {
       byTopic.set(topic, topicMessages);
     }
     await this.connection();
-    return this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, topicMessages]) => ({
-        topic,
-        messages: topicMessages,
-      })),
-    });
+    const producer = this.producer;
+    try {
+      return await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, topicMessages]) => ({
+          topic,
+          messages: topicMessages,
+        })),
+      });
+    } catch (err) {
+      if (lostSequence(err) && producer === this.producer) await this.renew();
+      throw err;
+    }
   }
 
   /** Sends already-encoded messages (dead letters, replays) with the same guarantees. */
@@ -135,4 +155,16 @@ export class EventProducer {
     await this.connection();
     return this.producer.send({ topic, acks: -1, messages });
   }
+}
+
+const LOST_SEQUENCE = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID']);
+
+/** The broker no longer accepts this producer id's sequence (kafkajs: `type`, maybe wrapped). */
+function lostSequence(err: unknown): boolean {
+  for (let cause = err, depth = 0; cause && depth < 4; depth++) {
+    const { type, originalError } = cause as { type?: unknown; originalError?: unknown };
+    if (typeof type === 'string' && LOST_SEQUENCE.has(type)) return true;
+    cause = originalError ?? (cause as { cause?: unknown }).cause;
+  }
+  return false;
 }
