@@ -78,7 +78,11 @@ async function drain(h: FaultHarness, load: { stop(): Promise<void> }) {
   await waitFor('outbox drained', async () => (await h.unpublished()) === 0, 180_000);
   await waitFor('every row consumed', async () => (await h.audit()).lost === 0, 180_000).catch(
     async (err: Error) => {
-      const state = { audit: await h.audit(), incidents: h.incidents.slice(0, 20) };
+      const state = {
+        audit: await h.audit(),
+        incidents: h.incidents.slice(0, 20),
+        lost: await h.whereAreTheLost(),
+      };
       throw new Error(`${err.message}: ${JSON.stringify(state)}`);
     },
   );

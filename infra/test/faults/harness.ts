@@ -252,6 +252,41 @@ export async function createFaultHarness(options: FaultHarnessOptions) {
         redelivered: await count('SELECT COALESCE(SUM(redeliveries), 0) FROM processed_events'),
       };
     },
+    /**
+     * Where the rows without an effect are: on the topic (partition@offset: the consumer
+     * skipped them) or not (marked published, never in Kafka). For a failing test's message.
+     */
+    async whereAreTheLost(): Promise<Record<string, string>> {
+      const lost: { event_id: string; id: bigint; attempts: number }[] = await pool.query(
+        'SELECT event_id, id, attempts FROM outbox_events o WHERE NOT EXISTS (SELECT 1 FROM effects e WHERE e.event_id = o.event_id) LIMIT 20',
+      );
+      const found = new Map<string, string>();
+      const ends = await kafkaAdmin.fetchTopicOffsets(topic);
+      let remaining = ends.reduce((sum, end) => sum + Number(end.high), 0);
+      const reader = kafka.consumer({ groupId: uniqueName('faults-reader') });
+      await reader.connect();
+      await reader.subscribe({ topics: [topic], fromBeginning: true });
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 60_000);
+        void reader.run({
+          eachMessage: async ({ partition, message }) => {
+            const eventId = message.headers?.['event-id']?.toString();
+            if (eventId) found.set(eventId, `${partition}@${message.offset}`);
+            if (--remaining <= 0) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        });
+      });
+      await reader.disconnect();
+      return Object.fromEntries(
+        lost.map((row) => [
+          `${row.id}:${row.event_id}`,
+          `${found.get(row.event_id) ?? 'not on the topic'} (attempts ${row.attempts})`,
+        ]),
+      );
+    },
     /** Per member, the partitions whose events it applied after `since` (ms epoch). */
     async partitionsByMember(since = 0): Promise<Record<string, number[]>> {
       const rows: { member: string; kafka_partition: number }[] = await pool.query(

@@ -68,11 +68,14 @@ export class EventProducer {
   }
 
   /**
-   * A new idempotent producer (a new producer id, sequences from 0). After a partition's
-   * leader died, kafkajs 2.2.4 can keep a sequence the new leader never saw and then fails
-   * every later send to it with OUT_OF_ORDER_SEQUENCE_NUMBER, for good (fault suite: a
-   * broker SIGKILLed under load). The failed messages were not acknowledged, so the caller
-   * sends them again (the outbox does); consumers dedupe the copy a retry may add.
+   * A new idempotent producer (a new producer id, sequences from 0), after any failed send.
+   * Idempotence protects a batch the producer retries itself; the caller (the outbox) sends
+   * a different batch next time, and with the old id it could reuse the sequence numbers of
+   * a batch that reached the log without an ack (leader SIGKILLed mid-send): the broker
+   * then drops the new messages as duplicates and acknowledges them, a silent loss the fault
+   * suite caught. kafkajs 2.2.4 can also keep a sequence a new leader never saw and fail
+   * every later send with OUT_OF_ORDER_SEQUENCE_NUMBER, for good. With a new id, a resent
+   * message is at worst a duplicate, which consumers dedupe by event id.
    */
   private async renew(): Promise<void> {
     const stale = this.producer;
@@ -138,7 +141,7 @@ export class EventProducer {
         })),
       });
     } catch (err) {
-      if (lostSequence(err) && producer === this.producer) await this.renew();
+      if (producer === this.producer) await this.renew();
       throw err;
     }
   }
@@ -155,16 +158,4 @@ export class EventProducer {
     await this.connection();
     return this.producer.send({ topic, acks: -1, messages });
   }
-}
-
-const LOST_SEQUENCE = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID']);
-
-/** The broker no longer accepts this producer id's sequence (kafkajs: `type`, maybe wrapped). */
-function lostSequence(err: unknown): boolean {
-  for (let cause = err, depth = 0; cause && depth < 4; depth++) {
-    const { type, originalError } = cause as { type?: unknown; originalError?: unknown };
-    if (typeof type === 'string' && LOST_SEQUENCE.has(type)) return true;
-    cause = originalError ?? (cause as { cause?: unknown }).cause;
-  }
-  return false;
 }
