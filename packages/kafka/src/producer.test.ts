@@ -87,4 +87,20 @@ describe('EventProducer', () => {
     expect(producers.map((p) => p.sends)).toEqual([1, 1]);
     expect(producers[0]?.disconnected).toBe(true);
   });
+
+  it('when a send fails while another is in flight, then the old producer is disconnected only after that one settled', async () => {
+    const release: (() => void)[] = [];
+    const slow = () => new Promise<void>((resolve) => release.push(resolve));
+    const { producer, producers } = fakeKafka({ connect: [], send: [slow, outOfOrder] });
+    await producer.connect();
+
+    const inFlight = producer.sendEncoded([message]);
+    await expect(producer.sendEncoded([message])).rejects.toThrow(/out of order/);
+    const whileInFlight = producers[0]?.disconnected;
+    for (const resolve of release) resolve();
+    await inFlight;
+
+    expect(whileInFlight).toBe(false);
+    expect(producers[0]?.disconnected).toBe(true);
+  });
 });

@@ -37,6 +37,8 @@ export class EventProducer {
   private readonly codec: EventCodec;
   private readonly service: string;
   private connecting: Promise<void> | undefined;
+  /** Sends in flight per producer, so a replaced one is disconnected only when idle. */
+  private readonly pending = new Map<Producer, number>();
   private connected = false;
 
   constructor({ kafka, codec, service }: EventProducerOptions) {
@@ -77,12 +79,10 @@ export class EventProducer {
    * every later send with OUT_OF_ORDER_SEQUENCE_NUMBER, for good. With a new id, a resent
    * message is at worst a duplicate, which consumers dedupe by event id.
    */
-  private async renew(): Promise<void> {
-    const stale = this.producer;
+  private renew(): void {
     this.producer = this.newProducer();
     this.connected = false;
     this.connecting = undefined;
-    await stale.disconnect().catch(() => undefined);
   }
 
   /** One connection attempt at a time; a failed one is forgotten, so the next send tries again. */
@@ -130,20 +130,15 @@ export class EventProducer {
       topicMessages.push(message);
       byTopic.set(topic, topicMessages);
     }
-    await this.connection();
-    const producer = this.producer;
-    try {
-      return await producer.sendBatch({
+    return this.send((producer) =>
+      producer.sendBatch({
         acks: -1,
         topicMessages: [...byTopic].map(([topic, topicMessages]) => ({
           topic,
           messages: topicMessages,
         })),
-      });
-    } catch (err) {
-      if (producer === this.producer) await this.renew();
-      throw err;
-    }
+      }),
+    );
   }
 
   /** Sends already-encoded messages (dead letters, replays) with the same guarantees. */
@@ -155,7 +150,28 @@ export class EventProducer {
       headers: Record<string, Buffer | string>;
     }[],
   ) {
+    return this.send((producer) => producer.send({ topic, acks: -1, messages }));
+  }
+
+  /** One send on the current producer; a failure renews it (see renew). */
+  private async send<T>(request: (producer: Producer) => Promise<T>): Promise<T> {
     await this.connection();
-    return this.producer.send({ topic, acks: -1, messages });
+    const producer = this.producer;
+    this.pending.set(producer, (this.pending.get(producer) ?? 0) + 1);
+    try {
+      return await request(producer);
+    } catch (err) {
+      if (producer === this.producer) this.renew();
+      throw err;
+    } finally {
+      const left = (this.pending.get(producer) ?? 1) - 1;
+      this.pending.set(producer, left);
+      // A replaced producer goes once its last send settled: cutting it off earlier would
+      // fail sends of other keys that are doing fine.
+      if (left === 0 && producer !== this.producer) {
+        this.pending.delete(producer);
+        void producer.disconnect().catch(() => undefined);
+      }
+    }
   }
 }
