@@ -43,7 +43,17 @@ export class EventProducer {
 
   constructor({ kafka, codec, service }: EventProducerOptions) {
     this.newProducer = () =>
-      kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        // No retries inside kafkajs: when a partition's leader moves during a send, kafkajs
+        // 2.2.4 retries only the brokers without an answer yet, so the moved partition's
+        // messages, now led by a broker that already answered, are never sent and the send
+        // still resolves: acknowledged, lost (the fault suite found it: a broker SIGKILLed
+        // under load). A failed send fails whole; the caller (the outbox) sends it again.
+        retry: { retries: 0 },
+      });
     this.producer = this.newProducer();
     this.codec = codec;
     this.service = service;

@@ -31,7 +31,9 @@ export function freePort(): Promise<number> {
 /** The first of `size` consecutive ports nobody listens on right now. */
 export async function freePortBlock(size: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    // Below Linux's ephemeral range (32768-60999): a client's outgoing socket can otherwise
+    // take the port of a killed node, and the node cannot listen there again.
+    const base = 20_000 + Math.floor(Math.random() * (32_000 - 20_000));
     const ports = Array.from({ length: size }, (_, i) => base + i);
     const taken = await Promise.all(
       ports.map((port) =>
