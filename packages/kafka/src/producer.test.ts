@@ -33,6 +33,13 @@ function fakeKafka(script: { connect: (() => Promise<void>)[]; send: (() => Prom
 
 const message: EncodedEvent = { topic: 't', key: 'k', value: Buffer.from('v'), headers: {} };
 const refused = () => Promise.reject(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }));
+const outOfOrder = () =>
+  Promise.reject(
+    Object.assign(new Error('The broker received an out of order sequence number'), {
+      name: 'KafkaJSProtocolError',
+      type: 'OUT_OF_ORDER_SEQUENCE_NUMBER',
+    }),
+  );
 
 describe('EventProducer', () => {
   it('when no broker answers at connect, then connect resolves false and the next send connects first', async () => {
@@ -57,13 +64,43 @@ describe('EventProducer', () => {
     expect(producers).toEqual([{ connects: 1, sends: 1, disconnected: false }]);
   });
 
-  it('creates a producer without retries inside kafkajs, and so not idempotent (kafkajs requires retries for that)', () => {
-    const options: unknown[] = [];
-    const kafka = { producer: (o: unknown) => (options.push(o), {}) } as unknown as Kafka;
-    new EventProducer({ kafka, codec: {} as EventCodec, service: 'test' });
+  it('when a send fails with OUT_OF_ORDER_SEQUENCE_NUMBER, then it fails and the next send goes through a new producer', async () => {
+    const { producer, producers } = fakeKafka({ connect: [], send: [outOfOrder] });
+    await producer.connect();
 
-    expect(options).toEqual([
-      expect.objectContaining({ retry: { retries: 0 }, idempotent: false }),
+    await expect(producer.sendEncoded([message])).rejects.toThrow(/out of order/);
+    await producer.sendEncoded([message]);
+
+    expect(producers).toEqual([
+      { connects: 1, sends: 1, disconnected: true },
+      { connects: 1, sends: 1, disconnected: false },
     ]);
+  });
+
+  it('when a send fails because its broker went away, then the next send goes through a new producer too', async () => {
+    const { producer, producers } = fakeKafka({ connect: [], send: [refused] });
+    await producer.connect();
+
+    await expect(producer.sendEncoded([message])).rejects.toThrow(/refused/);
+    await producer.sendEncoded([message]);
+
+    expect(producers.map((p) => p.sends)).toEqual([1, 1]);
+    expect(producers[0]?.disconnected).toBe(true);
+  });
+
+  it('when a send fails while another is in flight, then the old producer is disconnected only after that one settled', async () => {
+    const release: (() => void)[] = [];
+    const slow = () => new Promise<void>((resolve) => release.push(resolve));
+    const { producer, producers } = fakeKafka({ connect: [], send: [slow, outOfOrder] });
+    await producer.connect();
+
+    const inFlight = producer.sendEncoded([message]);
+    await expect(producer.sendEncoded([message])).rejects.toThrow(/out of order/);
+    const whileInFlight = producers[0]?.disconnected;
+    for (const resolve of release) resolve();
+    await inFlight;
+
+    expect(whileInFlight).toBe(false);
+    expect(producers[0]?.disconnected).toBe(true);
   });
 });

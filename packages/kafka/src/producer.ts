@@ -26,36 +26,25 @@ export interface EventProducerOptions {
 
 /**
  * Publishes events: Avro through the registry, the standard headers, acks from every
- * in-sync replica and one request in flight, so events with the same key keep their order;
- * no retries of its own (see the constructor): a failed send fails whole and is sent again.
+ * in-sync replica, idempotent (no duplicates from the producer's own retries) and one
+ * request in flight, so events with the same key keep their order even across retries.
  * No compression: gzip cost ~20% of throughput on a local broker (bench/producer.ts, see
  * docs/benchmarks.md); snappy, lz4 and zstd need extra codec packages and were not measured.
  */
 export class EventProducer {
-  private readonly producer: Producer;
+  private producer: Producer;
+  private readonly newProducer: () => Producer;
   private readonly codec: EventCodec;
   private readonly service: string;
   private connecting: Promise<void> | undefined;
+  /** Sends in flight per producer, so a replaced one is disconnected only when idle. */
+  private readonly pending = new Map<Producer, number>();
   private connected = false;
 
   constructor({ kafka, codec, service }: EventProducerOptions) {
-    this.producer = kafka.producer({
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      // No retries inside kafkajs: when a partition's leader moves during a send, kafkajs
-      // 2.2.4 retries only the brokers without an answer yet, so the moved partition's
-      // messages, now led by a broker that already answered, are never sent and the send
-      // still resolves: acknowledged, lost (the fault suite found it: a broker SIGKILLed
-      // under load). A failed send fails whole; the caller (the outbox) sends it again.
-      retry: { retries: 0 },
-      // Not idempotent (kafkajs refuses idempotence without retries, and gains nothing
-      // here): the caller's next send is a different batch, and under the same producer
-      // id it could reuse the sequence of a batch that reached the log unacknowledged and
-      // be dropped by the broker as a duplicate, or fail for good with
-      // OUT_OF_ORDER_SEQUENCE_NUMBER (both seen with a broker killed). A resent message is
-      // at worst a duplicate, which consumers dedupe by event id.
-      idempotent: false,
-    });
+    this.newProducer = () =>
+      kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = this.newProducer();
     this.codec = codec;
     this.service = service;
   }
@@ -78,6 +67,22 @@ export class EventProducer {
     this.connected = false;
     this.connecting = undefined;
     return this.producer.disconnect();
+  }
+
+  /**
+   * A new idempotent producer (a new producer id, sequences from 0), after any failed send.
+   * Idempotence protects a batch the producer retries itself; the caller (the outbox) sends
+   * a different batch next time, and with the old id it could reuse the sequence numbers of
+   * a batch that reached the log without an ack (leader SIGKILLed mid-send): the broker
+   * then drops the new messages as duplicates and acknowledges them, a silent loss the fault
+   * suite caught. kafkajs 2.2.4 can also keep a sequence a new leader never saw and fail
+   * every later send with OUT_OF_ORDER_SEQUENCE_NUMBER, for good. With a new id, a resent
+   * message is at worst a duplicate, which consumers dedupe by event id.
+   */
+  private renew(): void {
+    this.producer = this.newProducer();
+    this.connected = false;
+    this.connecting = undefined;
   }
 
   /** One connection attempt at a time; a failed one is forgotten, so the next send tries again. */
@@ -148,8 +153,25 @@ export class EventProducer {
     return this.send((producer) => producer.send({ topic, acks: -1, messages }));
   }
 
+  /** One send on the current producer; a failure renews it (see renew). */
   private async send<T>(request: (producer: Producer) => Promise<T>): Promise<T> {
     await this.connection();
-    return request(this.producer);
+    const producer = this.producer;
+    this.pending.set(producer, (this.pending.get(producer) ?? 0) + 1);
+    try {
+      return await request(producer);
+    } catch (err) {
+      if (producer === this.producer) this.renew();
+      throw err;
+    } finally {
+      const left = (this.pending.get(producer) ?? 1) - 1;
+      this.pending.set(producer, left);
+      // A replaced producer goes once its last send settled: cutting it off earlier would
+      // fail sends of other keys that are doing fine.
+      if (left === 0 && producer !== this.producer) {
+        this.pending.delete(producer);
+        void producer.disconnect().catch(() => undefined);
+      }
+    }
   }
 }
