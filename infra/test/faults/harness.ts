@@ -8,18 +8,21 @@ import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel } from 'kafkajs';
 import { createConnection, createPool, type Pool } from 'mariadb';
 import { pino } from 'pino';
+import {
+  auditEffects,
+  count,
+  effectsTableSql,
+  partitionsByMember,
+  whereAreTheLost,
+} from './effects.ts';
 import { Timeline } from './timeline.ts';
+
+import { groupLag } from './wait.ts';
+
+export { leaderOf, waitFor } from './wait.ts';
 
 export const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
 const { mysql, schemaRegistryUrl } = stackAddresses();
-
-// What a consumer's effect leaves: no unique key, so an effect applied twice shows as two rows.
-const effectsTableSql = `CREATE TABLE effects (
-    event_id CHAR(36) NOT NULL,
-    member VARCHAR(100) NOT NULL,
-    kafka_partition INT NOT NULL,
-    applied_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)
-)`;
 
 export interface FaultHarnessOptions {
   brokers: readonly string[];
@@ -100,11 +103,6 @@ export async function createFaultHarness(options: FaultHarnessOptions) {
       await conn.release();
     }
   }
-
-  const count = async (sql: string): Promise<number> => {
-    const [row] = await pool.query(sql);
-    return Number(Object.values(row as object)[0]);
-  };
 
   return {
     kafka,
@@ -212,15 +210,7 @@ export async function createFaultHarness(options: FaultHarnessOptions) {
       return producer;
     },
     /** Messages of the topic `groupId` has not committed yet. */
-    async lag(groupId: string): Promise<number> {
-      const [committed] = await kafkaAdmin.fetchOffsets({ groupId, topics: [topic] });
-      const ends = await kafkaAdmin.fetchTopicOffsets(topic);
-      const done = new Map(committed?.partitions.map((p) => [p.partition, Number(p.offset)]));
-      return ends.reduce(
-        (sum, end) => sum + Number(end.high) - Math.max(0, done.get(end.partition) ?? 0),
-        0,
-      );
-    },
+    lag: (groupId: string) => groupLag(kafkaAdmin, topic, groupId),
     /** A publishable event for `producer()`, one key per partition-spread `i`. */
     event(i: number) {
       return {
@@ -231,72 +221,19 @@ export async function createFaultHarness(options: FaultHarnessOptions) {
         correlationId: 'probe',
       };
     },
-    written: () => count('SELECT COUNT(*) FROM outbox_events'),
-    unpublished: () => count('SELECT COUNT(*) FROM outbox_events WHERE published_at IS NULL'),
+    unpublished: () => count(pool, 'SELECT COUNT(*) FROM outbox_events WHERE published_at IS NULL'),
     /** Rows created after `since` (ms epoch) that are marked published. */
     publishedSince: (since: number) =>
       count(
+        pool,
         `SELECT COUNT(*) FROM outbox_events WHERE published_at IS NOT NULL AND created_at > FROM_UNIXTIME(${since / 1000})`,
       ),
     /** Written events without an effect (lost), and events whose effect was applied twice. */
-    async audit() {
-      return {
-        written: await count('SELECT COUNT(*) FROM outbox_events'),
-        lost: await count(
-          'SELECT COUNT(*) FROM outbox_events o WHERE NOT EXISTS (SELECT 1 FROM effects e WHERE e.event_id = o.event_id)',
-        ),
-        doubled: await count(
-          'SELECT COUNT(*) FROM (SELECT event_id FROM effects GROUP BY event_id HAVING COUNT(*) > 1) d',
-        ),
-        /** Deliveries the event-id dedupe absorbed (allowed by at least once). */
-        redelivered: await count('SELECT COALESCE(SUM(redeliveries), 0) FROM processed_events'),
-      };
-    },
-    /**
-     * Where the rows without an effect are: on the topic (partition@offset: the consumer
-     * skipped them) or not (marked published, never in Kafka). For a failing test's message.
-     */
-    async whereAreTheLost(): Promise<Record<string, string>> {
-      const lost: { event_id: string; id: bigint; attempts: number }[] = await pool.query(
-        'SELECT event_id, id, attempts FROM outbox_events o WHERE NOT EXISTS (SELECT 1 FROM effects e WHERE e.event_id = o.event_id) LIMIT 20',
-      );
-      const found = new Map<string, string>();
-      const ends = await kafkaAdmin.fetchTopicOffsets(topic);
-      let remaining = ends.reduce((sum, end) => sum + Number(end.high), 0);
-      const reader = kafka.consumer({ groupId: uniqueName('faults-reader') });
-      await reader.connect();
-      await reader.subscribe({ topics: [topic], fromBeginning: true });
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 60_000);
-        void reader.run({
-          eachMessage: async ({ partition, message }) => {
-            const eventId = message.headers?.['event-id']?.toString();
-            if (eventId) found.set(eventId, `${partition}@${message.offset}`);
-            if (--remaining <= 0) {
-              clearTimeout(timer);
-              resolve();
-            }
-          },
-        });
-      });
-      await reader.disconnect();
-      return Object.fromEntries(
-        lost.map((row) => [
-          `${row.id}:${row.event_id}`,
-          `${found.get(row.event_id) ?? 'not on the topic'} (attempts ${row.attempts})`,
-        ]),
-      );
-    },
+    audit: () => auditEffects(pool),
+    /** Where the rows without an effect are, for a failing test's message. */
+    whereAreTheLost: () => whereAreTheLost({ pool, kafka, admin: kafkaAdmin, topic }),
     /** Per member, the partitions whose events it applied after `since` (ms epoch). */
-    async partitionsByMember(since = 0): Promise<Record<string, number[]>> {
-      const rows: { member: string; kafka_partition: number }[] = await pool.query(
-        `SELECT DISTINCT member, kafka_partition FROM effects WHERE applied_at > FROM_UNIXTIME(${since / 1000}) ORDER BY kafka_partition`,
-      );
-      const byMember: Record<string, number[]> = {};
-      for (const { member, kafka_partition } of rows)
-        byMember[member] = [...(byMember[member] ?? []), kafka_partition];
-      return byMember;
-    },
+    partitionsByMember: (since = 0) => partitionsByMember(pool, since),
     async close() {
       for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
       await Promise.allSettled(pools.map((p) => p.end()));
@@ -309,32 +246,3 @@ export async function createFaultHarness(options: FaultHarnessOptions) {
 }
 
 export type FaultHarness = Awaited<ReturnType<typeof createFaultHarness>>;
-
-/** Polls `check` until it returns true, at most `timeoutMs`; throws `what` otherwise. */
-export async function waitFor(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  intervalMs = 250,
-): Promise<number> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-  return Date.now() - started;
-}
-
-/** The node leading partition 0 of `topic` (the stack numbers nodes 1, 2, 3 as their node.id). */
-export async function leaderOf(kafka: FaultHarness['kafka'], topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
-    const leader = metadata?.partitions.find((p) => p.partitionId === 0)?.leader;
-    if (leader === undefined) throw new Error(`no leader for ${topic}/0`);
-    return leader;
-  } finally {
-    await admin.disconnect();
-  }
-}
