@@ -7,6 +7,9 @@
 #   infra/local/stack.sh down [service...]   stop what this clone started (all: the apps too)
 #   infra/local/stack.sh status    what runs, where it listens, where it logs
 #   infra/local/stack.sh env       the connection settings, as shell exports
+#
+#   KAFKA_NODES=3 infra/local/stack.sh up   Kafka as a three-node KRaft cluster (kafka-1..3);
+#   a single node is named as a service (up kafka-2, down kafka-2). See lib/kafka.sh.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,17 +34,44 @@ install_all() {
 }
 
 # Services named on the command line, in start order; all of them when none is named.
+# Cluster nodes named one by one (kafka-2) take Kafka's place in that order.
 selected() {
   (($# == 0)) && { printf '%s\n' "${SERVICES[@]}"; return; }
-  local service
-  for service in "${SERVICES[@]}"; do [[ " $* " == *" $service "* ]] && echo "$service"; done
+  local service node
+  for service in "${SERVICES[@]}"; do
+    [[ " $* " == *" $service "* ]] && echo "$service"
+    if [[ "$service" == kafka ]]; then
+      for node in "$@"; do [[ "$node" == kafka-[1-9] ]] && echo "$node"; done
+    fi
+  done
   return 0
 }
 
 check_names() {
   local service
   for service in "$@"; do
+    if [[ "$service" == kafka-[1-9] ]]; then
+      ((KAFKA_NODES > 1 && ${service#kafka-} <= KAFKA_NODES)) ||
+        die "no Kafka node '$service' (KAFKA_NODES=$KAFKA_NODES)"
+      continue
+    fi
     [[ " ${SERVICES[*]} " == *" $service "* ]] || die "unknown service '$service' (one of: ${SERVICES[*]})"
+  done
+}
+
+# act up|down SERVICE: a service's own function, or one Kafka node's.
+act() {
+  case "$2" in
+    kafka-[1-9]) "kafka_$1" "${2#kafka-}" ;;
+    *) "${2//-/_}_$1" ;;
+  esac
+}
+
+# The services status lists, with Kafka as its nodes.
+status_names() {
+  local service
+  for service in "${SERVICES[@]}"; do
+    if [[ "$service" == kafka ]]; then kafka_node_names; else echo "$service"; fi
   done
 }
 
@@ -51,7 +81,7 @@ up_all() {
   install_all
   mkdir -p "$LOG_DIR" "$RUN_DIR"
   for service in "${wanted[@]}"; do
-    if ! "${service//-/_}_up"; then
+    if ! act up "$service"; then
       log "$service failed to start (log: $LOG_DIR/$service.log); stopping what this run started"
       down_all "${wanted[@]}"
       exit 1
@@ -66,13 +96,13 @@ down_all() {
   mapfile -t wanted < <(selected "$@")
   # Everything, when nothing is named: the services first, while what they use still runs.
   (($# > 0)) || bash "$here/apps.sh" down
-  for ((i = ${#wanted[@]} - 1; i >= 0; i--)); do "${wanted[i]//-/_}_down"; done
+  for ((i = ${#wanted[@]} - 1; i >= 0; i--)); do act down "${wanted[i]}"; done
 }
 
 status_all() {
   local service state rss
   printf '%-16s %-8s %-10s %-28s %s\n' service state rss listens log
-  for service in "${SERVICES[@]}"; do
+  for service in $(status_names); do
     state=stopped rss=-
     if pid_alive "$service"; then
       state=running
@@ -86,6 +116,7 @@ status_all() {
 listen_address() {
   case "$1" in
     kafka) echo "$KAFKA_BROKERS" ;;
+    kafka-[1-9]) echo "127.0.0.1:$(kafka_node_port "${1#kafka-}")" ;;
     schema-registry) echo "$SCHEMA_REGISTRY_URL" ;;
     mariadb) echo "mysql://$MYSQL_HOST:$MYSQL_PORT" ;;
     redis) echo "$REDIS_URL" ;;
@@ -106,5 +137,5 @@ case "${1:-}" in
   down) shift; check_names "$@"; down_all "$@" ;;
   status) status_all ;;
   env) print_env ;;
-  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

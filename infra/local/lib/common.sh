@@ -13,6 +13,9 @@ STATE_DIR="${COMMERCE_STACK_DIR:-$ROOT_DIR/.stack}"
 LOG_DIR="$STATE_DIR/logs"
 RUN_DIR="$STATE_DIR/run"
 
+log() { printf '[stack] %s\n' "$*" >&2; }
+die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
+
 KAFKA_VERSION="4.1.2"
 SCHEMA_REGISTRY_VERSION="v0.2.1"
 NODE_MAJOR="24"
@@ -24,7 +27,20 @@ NODE_MAJOR="24"
 : "${REDIS_PORT:=6379}"
 : "${STACK_START_TIMEOUT:=120}"
 
-export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}"
+# KAFKA_NODES=3 runs a three-node KRaft cluster instead of the single node (see lib/kafka.sh);
+# while one runs, its size is remembered, so later commands in this clone address it.
+: "${KAFKA_NODES:=$(cat "$RUN_DIR/kafka.nodes" 2>/dev/null || echo 1)}"
+[[ "$KAFKA_NODES" =~ ^[1-9]$ ]] || die "KAFKA_NODES must be a number from 1 to 9, not '$KAFKA_NODES'"
+# Node i (from 1) listens on KAFKA_PORT + 2(i-1) for clients and KAFKA_CONTROLLER_PORT + 2(i-1)
+# for the controller quorum: 9092/9093, 9094/9095, 9096/9097 by default.
+kafka_node_port() { echo $((KAFKA_PORT + 2 * ($1 - 1))); }
+kafka_node_controller_port() { echo $((KAFKA_CONTROLLER_PORT + 2 * ($1 - 1))); }
+kafka_bootstrap() {
+  local i list=()
+  for ((i = 1; i <= KAFKA_NODES; i++)); do list+=("127.0.0.1:$(kafka_node_port "$i")"); done
+  (IFS=,; echo "${list[*]}")
+}
+export KAFKA_BROKERS="${KAFKA_BROKERS:-$(kafka_bootstrap)}"
 export SCHEMA_REGISTRY_URL="${SCHEMA_REGISTRY_URL:-http://127.0.0.1:$SCHEMA_REGISTRY_PORT}"
 export MYSQL_HOST="${MYSQL_HOST:-127.0.0.1}"
 export MYSQL_PORT
@@ -32,8 +48,6 @@ export MYSQL_USER="${MYSQL_USER:-commerce}"
 export MYSQL_PASSWORD="${MYSQL_PASSWORD:-commerce}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
 
-log() { printf '[stack] %s\n' "$*" >&2; }
-die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   childTraceparent,
   type EventCodec,
@@ -31,26 +32,73 @@ export interface EventProducerOptions {
  * docs/benchmarks.md); snappy, lz4 and zstd need extra codec packages and were not measured.
  */
 export class EventProducer {
-  private readonly producer: Producer;
+  private producer: Producer;
+  private readonly newProducer: () => Producer;
   private readonly codec: EventCodec;
   private readonly service: string;
+  private connecting: Promise<void> | undefined;
+  /** Sends in flight per producer, so a replaced one is disconnected only when idle. */
+  private readonly pending = new Map<Producer, number>();
+  private connected = false;
 
   constructor({ kafka, codec, service }: EventProducerOptions) {
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-    });
+    this.newProducer = () =>
+      kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = this.newProducer();
     this.codec = codec;
     this.service = service;
   }
 
-  connect(): Promise<void> {
-    return this.producer.connect();
+  /**
+   * Connects, waiting at most `waitMs`; true once connected. When no broker answers (Kafka
+   * down while a service starts) it resolves false and the next send connects first: the
+   * service starts, its /readyz says 503 and its outbox keeps what cannot be sent, instead
+   * of the process dying at start-up before it can answer anything (fault suite, issue 14).
+   */
+  async connect(waitMs = 10_000): Promise<boolean> {
+    const attempt = this.connection().then(
+      () => true,
+      () => false,
+    );
+    return Promise.race([attempt, sleep(waitMs, false, { ref: false })]);
   }
 
   disconnect(): Promise<void> {
+    this.connected = false;
+    this.connecting = undefined;
     return this.producer.disconnect();
+  }
+
+  /**
+   * A new idempotent producer (a new producer id, sequences from 0), after any failed send.
+   * Idempotence protects a batch the producer retries itself; the caller (the outbox) sends
+   * a different batch next time, and with the old id it could reuse the sequence numbers of
+   * a batch that reached the log without an ack (leader SIGKILLed mid-send): the broker
+   * then drops the new messages as duplicates and acknowledges them, a silent loss the fault
+   * suite caught. kafkajs 2.2.4 can also keep a sequence a new leader never saw and fail
+   * every later send with OUT_OF_ORDER_SEQUENCE_NUMBER, for good. With a new id, a resent
+   * message is at worst a duplicate, which consumers dedupe by event id.
+   */
+  private renew(): void {
+    this.producer = this.newProducer();
+    this.connected = false;
+    this.connecting = undefined;
+  }
+
+  /** One connection attempt at a time; a failed one is forgotten, so the next send tries again. */
+  private connection(): Promise<void> {
+    if (this.connected) return Promise.resolve();
+    this.connecting ??= this.producer.connect().then(
+      () => {
+        this.connected = true;
+        this.connecting = undefined;
+      },
+      (err: unknown) => {
+        this.connecting = undefined;
+        throw err;
+      },
+    );
+    return this.connecting;
   }
 
   /** Sends every event in one batch (one request per broker); resolves when all are acknowledged. */
@@ -75,24 +123,26 @@ export class EventProducer {
   }
 
   /** Sends encoded events in one batch; the order of same-topic messages is kept. */
-  sendEncoded(messages: readonly EncodedEvent[]): Promise<RecordMetadata[]> {
+  async sendEncoded(messages: readonly EncodedEvent[]): Promise<RecordMetadata[]> {
     const byTopic = new Map<string, Message[]>();
     for (const { topic, ...message } of messages) {
       const topicMessages = byTopic.get(topic) ?? [];
       topicMessages.push(message);
       byTopic.set(topic, topicMessages);
     }
-    return this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, topicMessages]) => ({
-        topic,
-        messages: topicMessages,
-      })),
-    });
+    return this.send((producer) =>
+      producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, topicMessages]) => ({
+          topic,
+          messages: topicMessages,
+        })),
+      }),
+    );
   }
 
   /** Sends already-encoded messages (dead letters, replays) with the same guarantees. */
-  sendRaw(
+  async sendRaw(
     topic: string,
     messages: {
       key: Buffer | string | null;
@@ -100,6 +150,28 @@ export class EventProducer {
       headers: Record<string, Buffer | string>;
     }[],
   ) {
-    return this.producer.send({ topic, acks: -1, messages });
+    return this.send((producer) => producer.send({ topic, acks: -1, messages }));
+  }
+
+  /** One send on the current producer; a failure renews it (see renew). */
+  private async send<T>(request: (producer: Producer) => Promise<T>): Promise<T> {
+    await this.connection();
+    const producer = this.producer;
+    this.pending.set(producer, (this.pending.get(producer) ?? 0) + 1);
+    try {
+      return await request(producer);
+    } catch (err) {
+      if (producer === this.producer) this.renew();
+      throw err;
+    } finally {
+      const left = (this.pending.get(producer) ?? 1) - 1;
+      this.pending.set(producer, left);
+      // A replaced producer goes once its last send settled: cutting it off earlier would
+      // fail sends of other keys that are doing fine.
+      if (left === 0 && producer !== this.producer) {
+        this.pending.delete(producer);
+        void producer.disconnect().catch(() => undefined);
+      }
+    }
   }
 }

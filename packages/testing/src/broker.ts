@@ -8,18 +8,103 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const stackScript = join(import.meta.dirname, '..', '..', '..', 'infra', 'local', 'stack.sh');
 
-/** A port nobody listens on right now. */
-export async function freePort(): Promise<number> {
+function listenOn(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
+    const server = createServer()
+      .once('error', reject)
+      .listen(port, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() =>
+          typeof address === 'object' && address
+            ? resolve(address.port)
+            : reject(new Error('no port')),
+        );
+      });
   });
+}
+
+/** A port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return listenOn(0);
+}
+
+/** The first of `size` consecutive ports nobody listens on right now. */
+export async function freePortBlock(size: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    // Below Linux's ephemeral range (32768-60999): a client's outgoing socket can otherwise
+    // take the port of a killed node, and the node cannot listen there again.
+    const base = 20_000 + Math.floor(Math.random() * (32_000 - 20_000));
+    const ports = Array.from({ length: size }, (_, i) => base + i);
+    const taken = await Promise.all(
+      ports.map((port) =>
+        listenOn(port).then(
+          () => false,
+          () => true,
+        ),
+      ),
+    );
+    if (!taken.includes(true)) return base;
+  }
+  throw new Error(`no ${size} consecutive free ports found`);
+}
+
+export interface DedicatedCluster {
+  /** Every node's client address, node 1 first. */
+  brokers: string[];
+  /** Kills node `node` (from 1) at once (SIGKILL), as a crash would. */
+  kill(node: number): Promise<void>;
+  /** Stops node `node` gracefully (SIGTERM); its data stays, so start() brings it back. */
+  stop(node: number): Promise<void>;
+  /** Starts node `node` again and waits until it serves. */
+  start(node: number): Promise<void>;
+  /** Stops every node and forgets their data. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A real Kafka cluster of its own for fault tests, started by the project's stack script
+ * (KAFKA_NODES, see infra/local/lib/kafka.sh) in its own stack dir on free ports, so
+ * killing its nodes disturbs no other test. Three or more nodes get the container stack's
+ * replication settings (internal topics RF 3, min ISR 2).
+ */
+export async function startDedicatedCluster(nodes = 3): Promise<DedicatedCluster> {
+  const stateDir = await mkdtemp(join(tmpdir(), 'kafka-'));
+  // Node i listens on KAFKA_PORT + 2(i-1) and KAFKA_CONTROLLER_PORT + 2(i-1): one block.
+  const base = await freePortBlock(2 * nodes);
+  const brokers = Array.from({ length: nodes }, (_, i) => `127.0.0.1:${base + 2 * i}`);
+  const env = {
+    ...process.env,
+    COMMERCE_STACK_DIR: stateDir,
+    KAFKA_NODES: String(nodes),
+    KAFKA_PORT: String(base),
+    KAFKA_CONTROLLER_PORT: String(base + 1),
+    KAFKA_HEAP_OPTS: '-Xms128m -Xmx384m',
+    KAFKA_BROKERS: brokers.join(','),
+    // A loaded CI machine starts three JVMs slowly.
+    STACK_START_TIMEOUT: '300',
+  };
+  const stack = async (...args: string[]) => {
+    await run('bash', [stackScript, ...args], { env });
+  };
+  const service = (node: number) => {
+    if (!Number.isInteger(node) || node < 1 || node > nodes) throw new Error(`no node ${node}`);
+    return nodes === 1 ? 'kafka' : `kafka-${node}`;
+  };
+  await stack('up', 'kafka');
+  return {
+    brokers,
+    kill: async (node) => {
+      const pid = Number(await readFile(join(stateDir, 'run', `${service(node)}.pid`), 'utf8'));
+      process.kill(pid, 'SIGKILL');
+      await stack('down', service(node)); // waits until it is gone, forgets the pid file
+    },
+    stop: (node) => stack('down', service(node)),
+    start: (node) => stack('up', service(node)),
+    destroy: async () => {
+      await stack('down', 'kafka');
+      await run('rm', ['-rf', stateDir]);
+    },
+  };
 }
 
 export interface DedicatedBroker {
@@ -34,39 +119,16 @@ export interface DedicatedBroker {
 }
 
 /**
- * A real Kafka broker of its own for fault tests (stop, kill, restart), started by the
- * project's stack script on free ports, so stopping it disturbs no other test.
+ * A real Kafka broker of its own for fault tests (stop, kill, restart): a one-node
+ * dedicated cluster, so stopping it disturbs no other test.
  */
 export async function startDedicatedBroker(): Promise<DedicatedBroker> {
-  const stateDir = await mkdtemp(join(tmpdir(), 'kafka-'));
-  const kafkaPort = await freePort();
-  const env = {
-    ...process.env,
-    COMMERCE_STACK_DIR: stateDir,
-    KAFKA_PORT: String(kafkaPort),
-    KAFKA_CONTROLLER_PORT: String(await freePort()),
-    KAFKA_HEAP_OPTS: '-Xms128m -Xmx384m',
-    KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`,
-  };
-  const stack = (...args: string[]) => run('bash', [stackScript, ...args], { env });
-  const start = async () => {
-    await stack('up', 'kafka');
-  };
-  await start();
+  const cluster = await startDedicatedCluster(1);
   return {
-    brokers: [`127.0.0.1:${kafkaPort}`],
-    stop: async () => {
-      await stack('down', 'kafka');
-    },
-    kill: async () => {
-      const pid = Number(await readFile(join(stateDir, 'run', 'kafka.pid'), 'utf8'));
-      process.kill(pid, 'SIGKILL');
-      await stack('down', 'kafka'); // forgets the pid file
-    },
-    start,
-    destroy: async () => {
-      await stack('down', 'kafka');
-      await run('rm', ['-rf', stateDir]);
-    },
+    brokers: cluster.brokers,
+    stop: () => cluster.stop(1),
+    kill: () => cluster.kill(1),
+    start: () => cluster.start(1),
+    destroy: () => cluster.destroy(),
   };
 }
