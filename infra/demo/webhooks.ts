@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { CheckFn } from './checks.ts';
-import { gateway, operator } from './http.ts';
+import { call, operator, waitFor } from './http.ts';
 
 interface Post {
   id: string;
@@ -31,32 +31,17 @@ async function receiver(answer: (id: string, seen: number) => number) {
   return { url: `http://127.0.0.1:${port}/hook`, posts, close: () => server.close() };
 }
 
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(gateway + path, {
+/** webhook-relay's operator API, through the gateway. */
+const api = (method: string, path: string, body?: unknown) =>
+  call(path, {
     method,
-    headers: {
-      ...operator,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
+    headers: body === undefined ? operator : { ...operator, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** The delivery of the demo's payment to a receiver, once it has been POSTed there. */
 async function deliveryFor(posts: Post[], orderId: string, status: string, ms?: number) {
-  return waitUntil(
+  return waitFor(
     `the delivery ${status}`,
     async () => {
       const id = posts.find((p) => p.orderId === orderId)?.id;

@@ -11,6 +11,26 @@ import type {
 const bucketOf = (granularity: Granularity, row: { hour_start?: Date; day: string }) =>
   granularity === 'hour' ? (row.hour_start as Date).toISOString() : row.day;
 
+interface CouponStatsRow {
+  coupon_id: string;
+  requested: number;
+  issued: number;
+  failed: number;
+  first_result_at: Date;
+  last_result_at: Date;
+  sold_out_at: Date | null;
+}
+
+const toCouponTotals = (row: CouponStatsRow): Omit<CouponTotals, 'failedByReason'> => ({
+  couponId: row.coupon_id,
+  requested: row.requested,
+  issued: row.issued,
+  failed: row.failed,
+  firstResultAt: row.first_result_at,
+  lastResultAt: row.last_result_at,
+  soldOutAt: row.sold_out_at,
+});
+
 /** The read side of the aggregates, straight SQL over the analytics database. */
 export function createReportReader(pool: Pool): ReportReader {
   return {
@@ -78,52 +98,26 @@ export function createReportReader(pool: Pool): ReportReader {
     },
 
     async coupon(couponId): Promise<CouponTotals | null> {
-      const [stats]: {
-        requested: number;
-        issued: number;
-        failed: number;
-        first_result_at: Date;
-        last_result_at: Date;
-        sold_out_at: Date | null;
-      }[] = await pool.query('SELECT * FROM coupon_stats WHERE coupon_id = ?', [couponId]);
+      const [stats]: CouponStatsRow[] = await pool.query(
+        'SELECT * FROM coupon_stats WHERE coupon_id = ?',
+        [couponId],
+      );
       if (!stats) return null;
       const failures: { reason: string; count: number }[] = await pool.query(
         'SELECT reason, count FROM coupon_failures WHERE coupon_id = ? ORDER BY reason',
         [couponId],
       );
       return {
-        couponId,
-        requested: stats.requested,
-        issued: stats.issued,
-        failed: stats.failed,
+        ...toCouponTotals(stats),
         failedByReason: Object.fromEntries(failures.map((f) => [f.reason, f.count])),
-        firstResultAt: stats.first_result_at,
-        lastResultAt: stats.last_result_at,
-        soldOutAt: stats.sold_out_at,
       };
     },
     async recentCoupons(limit) {
-      const rows: {
-        coupon_id: string;
-        requested: number;
-        issued: number;
-        failed: number;
-        first_result_at: Date;
-        last_result_at: Date;
-        sold_out_at: Date | null;
-      }[] = await pool.query(
-        'SELECT coupon_id, requested, issued, failed, first_result_at, last_result_at, sold_out_at FROM coupon_stats ORDER BY last_result_at DESC LIMIT ?',
+      const rows: CouponStatsRow[] = await pool.query(
+        'SELECT * FROM coupon_stats ORDER BY last_result_at DESC LIMIT ?',
         [limit],
       );
-      return rows.map((row) => ({
-        couponId: row.coupon_id,
-        requested: row.requested,
-        issued: row.issued,
-        failed: row.failed,
-        firstResultAt: row.first_result_at,
-        lastResultAt: row.last_result_at,
-        soldOutAt: row.sold_out_at,
-      }));
+      return rows.map(toCouponTotals);
     },
   };
 }
