@@ -3,6 +3,7 @@ import { parseDatabaseUrl } from '@commerce/db';
 import { type FreshDatabase, freshDatabase } from '@commerce/db/testing';
 import { topics as catalog, registerAll, subjectSchemas } from '@commerce/events';
 import { createKafkaClient, ensureTopics } from '@commerce/kafka';
+import { testShopperTokens } from '@commerce/service/testing';
 import {
   type DedicatedBroker,
   type ServiceProcess,
@@ -16,6 +17,8 @@ import { createPool, type Pool } from 'mariadb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logger, waitFor } from './harness.ts';
 
+const shoppers = testShopperTokens();
+const buyer = `Bearer ${await shoppers.mint('faults-user')}`;
 const orderApi = join(import.meta.dirname, '..', '..', '..', 'apps', 'order-api');
 const operatorKey = 'faults-operator-key-0123456789';
 const prefix = `${uniqueName('fa')}.`;
@@ -57,7 +60,8 @@ async function call(path: string, init: { method?: string; body?: unknown } = {}
   ).port;
   const res = await fetch(`http://127.0.0.1:${port}${path}`, {
     method: init.method ?? 'GET',
-    headers: { 'content-type': 'application/json', 'x-api-key': operatorKey },
+    // The operator key for the product, the shopper's token for the order and its payment.
+    headers: { 'content-type': 'application/json', 'x-api-key': operatorKey, authorization: buyer },
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
   // biome-ignore lint/suspicious/noExplicitAny: test reads of JSON answers
@@ -89,6 +93,7 @@ describe('order-api started while its broker is down', () => {
       entry: join(orderApi, 'src', 'main.ts'),
       env: {
         ...serviceEnv(),
+        ...shoppers.env,
         KAFKA_BROKERS: broker.brokers.join(','),
         DATABASE_URL: database.url,
         OPERATOR_API_KEY: operatorKey,
@@ -108,7 +113,7 @@ describe('order-api started while its broker is down', () => {
     });
     const order = await call('/orders', {
       method: 'POST',
-      body: { userId: 'faults-user', items: [{ productId: product.body.id, quantity: 2 }] },
+      body: { items: [{ productId: product.body.id, quantity: 2 }] },
     });
     const pay = await call(`/orders/${order.body.id}/pay`, {
       method: 'POST',
