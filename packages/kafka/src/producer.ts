@@ -5,7 +5,14 @@ import {
   type OutgoingEvent,
   toKafkaHeaders,
 } from '@commerce/events';
-import type { Kafka, Message, Producer, RecordMetadata } from 'kafkajs';
+import {
+  type Kafka,
+  type Message,
+  Partitioners,
+  type Producer,
+  type RecordMetadata,
+} from 'kafkajs';
+import { type TopicPartition, UnacknowledgedSendError, unacknowledged } from './acknowledged.ts';
 
 // Defined with the contracts (domain code names it without Kafka); re-exported for the outbox.
 export type { OutgoingEvent };
@@ -40,10 +47,27 @@ export class EventProducer {
   /** Sends in flight per producer, so a replaced one is disconnected only when idle. */
   private readonly pending = new Map<Producer, number>();
   private connected = false;
+  /** The partition kafkajs chose for each message of a send (its last attempt's choice). */
+  private readonly partitionOf = new WeakMap<Message, number>();
 
   constructor({ kafka, codec, service }: EventProducerOptions) {
+    // kafkajs' own partitioner (murmur2 on the key, as Java's), watched so a send can check
+    // that every partition it wrote to was acknowledged (see acknowledged.ts).
+    const createPartitioner = () => {
+      const choose = Partitioners.DefaultPartitioner();
+      return (args: Parameters<typeof choose>[0]) => {
+        const partition = choose(args);
+        this.partitionOf.set(args.message, partition);
+        return partition;
+      };
+    };
     this.newProducer = () =>
-      kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner,
+      });
     this.producer = this.newProducer();
     this.codec = codec;
     this.service = service;
@@ -130,15 +154,11 @@ export class EventProducer {
       topicMessages.push(message);
       byTopic.set(topic, topicMessages);
     }
-    return this.send((producer) =>
-      producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, topicMessages]) => ({
-          topic,
-          messages: topicMessages,
-        })),
-      }),
-    );
+    const topicMessages = [...byTopic].map(([topic, topicMessages]) => ({
+      topic,
+      messages: topicMessages,
+    }));
+    return this.send(topicMessages, (producer) => producer.sendBatch({ acks: -1, topicMessages }));
   }
 
   /** Sends already-encoded messages (dead letters, replays) with the same guarantees. */
@@ -150,16 +170,28 @@ export class EventProducer {
       headers: Record<string, Buffer | string>;
     }[],
   ) {
-    return this.send((producer) => producer.send({ topic, acks: -1, messages }));
+    return this.send([{ topic, messages }], (producer) =>
+      producer.send({ topic, acks: -1, messages }),
+    );
   }
 
-  /** One send on the current producer; a failure renews it (see renew). */
-  private async send<T>(request: (producer: Producer) => Promise<T>): Promise<T> {
+  /**
+   * One send on the current producer; a failure renews it (see renew). It fails, too, when
+   * kafkajs resolves it without acknowledging a partition it wrote to: the caller (the
+   * outbox) then keeps the rows and sends them again, at worst as duplicates.
+   */
+  private async send(
+    topicMessages: readonly { topic: string; messages: readonly Message[] }[],
+    request: (producer: Producer) => Promise<RecordMetadata[]>,
+  ): Promise<RecordMetadata[]> {
     await this.connection();
     const producer = this.producer;
     this.pending.set(producer, (this.pending.get(producer) ?? 0) + 1);
     try {
-      return await request(producer);
+      const acknowledged = await request(producer);
+      const missing = unacknowledged(this.partitionsOf(topicMessages), acknowledged);
+      if (missing.length > 0) throw new UnacknowledgedSendError(missing);
+      return acknowledged;
     } catch (err) {
       if (producer === this.producer) this.renew();
       throw err;
@@ -171,6 +203,17 @@ export class EventProducer {
       if (left === 0 && producer !== this.producer) {
         this.pending.delete(producer);
         void producer.disconnect().catch(() => undefined);
+      }
+    }
+  }
+
+  private *partitionsOf(
+    topicMessages: readonly { topic: string; messages: readonly Message[] }[],
+  ): Generator<TopicPartition> {
+    for (const { topic, messages } of topicMessages) {
+      for (const message of messages) {
+        const partition = this.partitionOf.get(message);
+        if (partition !== undefined) yield { topic, partition };
       }
     }
   }
