@@ -88,6 +88,27 @@ describe('notifying a batch of results', () => {
     ).toBe(300);
   });
 
+  it('when a batch of results is delivered again, whole and in part, then the requests stay as the first delivery left them', async () => {
+    const hub = createResultHub({ publisher: redis(), subscriber: redis(), logger });
+    await hub.start();
+    const requests = createRequestLog(prisma, createPendingLog(pool));
+    const results = await decided(20);
+    const rows = () =>
+      prisma.couponRequest.findMany({
+        where: { requestId: { in: results.map((r) => r.requestId) } },
+        orderBy: { requestId: 'asc' },
+      });
+
+    await notifyResults({ broadcast: hub, requests }, results);
+    const once = await rows();
+    expect(once.every((row) => row.status === 'NOTIFIED' && row.notifiedAt !== null)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // a second notifiedAt would differ
+    await notifyResults({ broadcast: hub, requests }, results);
+    await notifyResults({ broadcast: hub, requests }, results.slice(5, 12));
+
+    expect(await rows()).toEqual(once);
+  });
+
   it('when Redis cannot be reached, then broadcasting fails as a transient error (retried, the process keeps running) and nothing is NOTIFIED', async () => {
     const unreachable = new Redis(`redis://127.0.0.1:${await freePort()}`, {
       maxRetriesPerRequest: 0,

@@ -1,6 +1,7 @@
 import { fromKafkaHeaders } from '@commerce/events';
 import type { KafkaMessage } from 'kafkajs';
 import type { BatchConsumerRunnerOptions, DecodedRecord } from './batch-types.ts';
+import { checkEnvelope } from './envelope.ts';
 import { PermanentError } from './errors.ts';
 
 /** Each message of a slice in offset order: decoded, or poison with the reason. */
@@ -10,7 +11,7 @@ export type SliceEntry =
 
 /**
  * Decodes and validates the messages of a slice. A message that can never be read
- * (undecodable, unknown schema, unexpected type, invalid) is set aside as poison; any other
+ * (undecodable, unknown schema, unexpected type, a bad envelope, invalid) is set aside as poison; any other
  * failure (the registry away) is thrown, so the whole slice is retried.
  */
 export async function decodeSlice(
@@ -30,6 +31,8 @@ export async function decodeSlice(
           `${options.groupId} does not handle ${event.type}`,
         );
       }
+      const headers = fromKafkaHeaders(message.headers);
+      checkEnvelope(message, event, headers);
       const record = {
         type: event.type,
         payload: event.payload,
@@ -37,7 +40,7 @@ export async function decodeSlice(
         partition: batch.partition,
         offset: message.offset,
         key: message.key?.toString() ?? null,
-        headers: fromKafkaHeaders(message.headers),
+        headers,
       } as DecodedRecord;
       options.validate?.(record);
       entries.push({ message, record });

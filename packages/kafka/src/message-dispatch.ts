@@ -11,6 +11,7 @@ import type {
   RunnerBaseOptions,
 } from './consumer-types.ts';
 import type { DeadLetterer } from './dead-lettering.ts';
+import { checkEnvelope } from './envelope.ts';
 import { type FailureKind, PermanentError } from './errors.ts';
 import type { ConsumerMetrics } from './metrics.ts';
 import type { PartitionPauser } from './partition-pauser.ts';
@@ -113,6 +114,7 @@ export class MessageDispatcher {
         `${runner.groupId} does not handle ${event.type}`,
       );
     }
+    checkEnvelope(message, event, headers);
     let handlerLog: Logger | undefined;
     const context: HandlerContext = {
       ...ref,
