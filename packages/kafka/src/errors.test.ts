@@ -27,6 +27,8 @@ describe('classifyFailure', () => {
     [prismaRawFailure('1213'), 'transient'],
     [prismaRawFailure('1205'), 'transient'],
     [prismaRawFailure('1064'), 'unknown'],
+    [prismaRawFailure('45028'), 'transient'], // the database stopped: no connection in time
+    [prismaRawFailure('45009'), 'transient'],
     [Object.assign(new Error('kafka'), { name: 'KafkaJSConnectionError' }), 'transient'],
     [new TypeError('undefined is not a function'), 'unknown'],
     ['a string', 'unknown'],

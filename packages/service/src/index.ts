@@ -17,4 +17,5 @@ export * from './security/production-secrets.ts';
 export type { RateLimitSettings } from './security/rate-limits.ts';
 export * from './security/settings.ts';
 export * from './security/shopper-tokens.ts';
+export * from './transient-failures.ts';
 export * from './worker.ts';

@@ -1,12 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
-const stackScript = join(import.meta.dirname, '..', '..', '..', 'infra', 'local', 'stack.sh');
+import { run, stackCommand } from './dedicated-stack.ts';
 
 function listenOn(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -83,9 +79,7 @@ export async function startDedicatedCluster(nodes = 3): Promise<DedicatedCluster
     // A loaded CI machine starts three JVMs slowly.
     STACK_START_TIMEOUT: '300',
   };
-  const stack = async (...args: string[]) => {
-    await run('bash', [stackScript, ...args], { env });
-  };
+  const stack = stackCommand(env);
   const service = (node: number) => {
     if (!Number.isInteger(node) || node < 1 || node > nodes) throw new Error(`no node ${node}`);
     return nodes === 1 ? 'kafka' : `kafka-${node}`;

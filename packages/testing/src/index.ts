@@ -1,5 +1,6 @@
 export * from './bench.ts';
 export * from './broker.ts';
+export * from './database-server.ts';
 export * from './overload.ts';
 export * from './process.ts';
 export * from './redis-cluster.ts';

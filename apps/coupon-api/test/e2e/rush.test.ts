@@ -1,4 +1,9 @@
-import { stackAddresses, startRedisCluster } from '@commerce/testing';
+import {
+  type DedicatedDatabaseServer,
+  stackAddresses,
+  startDedicatedDatabaseServer,
+  startRedisCluster,
+} from '@commerce/testing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { admissionKeys } from '../../src/data-access/admission-keys.ts';
@@ -163,6 +168,81 @@ describe('the coupon rush, end to end', () => {
       expect(pendingDuringOutage).toBeGreaterThan(0);
       expect((await fetch(`${running.baseUrl}/readyz`)).status).toBe(200);
       await expectRushInvariants(running, couponId, 500, [...before, ...during]);
+    },
+    SCENARIO_TIMEOUT,
+  );
+
+  it(
+    'when MariaDB stops for 20 s during a rush, then the API answers 503 and writes nothing for those requests, the workers wait, and everything resolves exactly once it returns',
+    async () => {
+      let server: DedicatedDatabaseServer | undefined;
+      try {
+        server = await startDedicatedDatabaseServer();
+        system = await startCouponSystem({ workers: 2, databaseServer: server });
+        const running = system;
+        const couponId = await running.createCoupon(500);
+        const before = await rush(running, couponId, {
+          users: 300,
+          repeaters: 100,
+          prefix: `${couponId}-a`,
+        });
+
+        await server.stop();
+        const stoppedAt = Date.now();
+        // Each of these waits for the database pool's acquire timeout (10 s) before its 503:
+        // two waves fill the outage.
+        const during = await rush(running, couponId, {
+          users: 60,
+          repeaters: 10,
+          concurrency: 40,
+          prefix: `${couponId}-b`,
+        });
+        const readiness = await fetch(`${running.baseUrl}/readyz`);
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.max(0, 20_000 - (Date.now() - stoppedAt))),
+        );
+        // Still down: the workers must be waiting, alive, with nothing decided in the dark.
+        const exited = running.workers.filter((w) => w.child.exitCode !== null);
+        expect(exited.map((w) => `${w.name}: ${w.output().slice(-3_000)}`)).toEqual([]);
+        await server.start();
+        const after = await rush(running, couponId, {
+          users: 600,
+          repeaters: 100,
+          prefix: `${couponId}-c`,
+        });
+        await running.waitAllNotified(couponId, 150_000);
+
+        expect(readiness.status).toBe(503);
+        expect(await readiness.json()).toMatchObject({ checks: { database: 'down' } });
+        const refused = during.filter((r) => r.status === 503);
+        expect(refused.length).toBeGreaterThan(0);
+        expect(new Set(refused.map((r) => r.code))).toEqual(new Set(['DEPENDENCY_UNAVAILABLE']));
+        expect(during.filter((r) => r.status !== 503 && r.status !== 409)).toEqual([]);
+        // Nothing written for a refused request: a user refused every time has no request.
+        const answered = new Set(
+          [...before, ...during, ...after].filter((r) => r.status !== 503).map((r) => r.userId),
+        );
+        const onlyRefused = [...new Set(refused.map((r) => r.userId))].filter(
+          (u) => !answered.has(u),
+        );
+        expect(
+          await running.prisma.couponRequest.count({
+            where: { couponId, userId: { in: onlyRefused } },
+          }),
+        ).toBe(0);
+        // And no place taken for them: the 500 coupons still all go, to 500 users, once each.
+        await expectRushInvariants(
+          running,
+          couponId,
+          500,
+          [...before, ...during, ...after].filter((r) => r.status !== 503),
+        );
+      } finally {
+        await server?.start(); // a no-op when running; close() drops the database there
+        await system?.close();
+        system = undefined;
+        await server?.destroy();
+      }
     },
     SCENARIO_TIMEOUT,
   );

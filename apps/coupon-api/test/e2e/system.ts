@@ -6,6 +6,7 @@ import { createKafkaClient, ensureTopics } from '@commerce/kafka';
 import { testShopperTokens } from '@commerce/service/testing';
 import {
   type DedicatedBroker,
+  type DedicatedDatabaseServer,
   freePort,
   leakedSecrets,
   type ServiceProcess,
@@ -34,6 +35,8 @@ export async function startCouponSystem(options: {
   redisCluster?: string;
   /** More environment for the coupon-api processes only (a benchmark's NODE_OPTIONS=--cpu-prof). */
   apiEnv?: Record<string, string>;
+  /** A database server of the test's own (to stop it); the stack's MariaDB otherwise. */
+  databaseServer?: DedicatedDatabaseServer;
 }) {
   const { mysql, schemaRegistryUrl, redisUrl } = stackAddresses();
   const broker: DedicatedBroker = await startDedicatedBroker();
@@ -48,7 +51,11 @@ export async function startCouponSystem(options: {
   await admin.disconnect();
   await registerAll(schemaRegistryUrl, subjectSchemas());
 
-  const database = await freshDatabase(couponMigrationsDir, 'coupon_e2e');
+  const database = await freshDatabase(
+    couponMigrationsDir,
+    'coupon_e2e',
+    options.databaseServer?.mysql,
+  );
   const prisma = createCouponDb(database.url, 4);
   const idp = testShopperTokens(options.tokenAlgorithm);
   const env = {

@@ -1,4 +1,4 @@
-import { stackAddresses, uniqueName } from '@commerce/testing';
+import { type StackAddresses, stackAddresses, uniqueName } from '@commerce/testing';
 import { createConnection } from 'mariadb';
 import { formatDatabaseUrl } from '../database-url.ts';
 import { migrate } from '../migrate.ts';
@@ -10,9 +10,16 @@ export interface FreshDatabase {
   drop(): Promise<void>;
 }
 
-/** A database of the test's own on the local stack's server, migrated from scratch. */
-export async function freshDatabase(migrationsDir: string, prefix: string): Promise<FreshDatabase> {
-  const { mysql } = stackAddresses();
+/**
+ * A database of the test's own, migrated from scratch: on the local stack's server, or on
+ * `server` (a fault test's own, see startDedicatedDatabaseServer).
+ */
+export async function freshDatabase(
+  migrationsDir: string,
+  prefix: string,
+  server: StackAddresses['mysql'] = stackAddresses().mysql,
+): Promise<FreshDatabase> {
+  const mysql = server;
   const db = { ...mysql, database: uniqueName(prefix) };
   await migrate(db, migrationsDir);
   return {

@@ -24,6 +24,11 @@ async function build(readiness = {}) {
     async (request, reply) => {
       if (request.body.name === 'sold-out') throw new DomainError('SOLD_OUT', 'no more things');
       if (request.body.name === 'bug') throw new Error('secret stack detail');
+      if (request.body.name === 'db-down')
+        throw Object.assign(new Error('pool timeout at 10.0.0.5'), {
+          code: 'P2010',
+          meta: { driverAdapterError: { cause: { originalCode: '45028' } } },
+        });
       return reply.status(201).send({ id: `thing-${request.body.name}` });
     },
   );
@@ -61,6 +66,15 @@ describe('HTTP shell', () => {
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toContain('secret');
     expect(res.json().error.code).toBe('INTERNAL');
+  });
+
+  it('when a dependency is unavailable, then 503 asks to retry and hides the details', async () => {
+    const app = await build();
+    const res = await app.inject({ method: 'POST', url: '/things', payload: { name: 'db-down' } });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.body).not.toContain('10.0.0.5');
+    expect(res.json().error.code).toBe('DEPENDENCY_UNAVAILABLE');
   });
 
   it('when the body is too large or not JSON, then it is a structured 4xx', async () => {

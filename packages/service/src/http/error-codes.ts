@@ -16,6 +16,8 @@ export const shellErrorStatus = {
   RATE_LIMITED: 429,
   /** Shed before any work was accepted (event loop or heap over its limit); Retry-After set. */
   OVERLOADED: 503,
+  /** A dependency (database, Kafka) is away; nothing was written. Retry-After set. */
+  DEPENDENCY_UNAVAILABLE: 503,
 } as const satisfies Record<string, number>;
 
 export type ShellErrorCode = keyof typeof shellErrorStatus;

@@ -4,6 +4,7 @@ import {
   isResponseSerializationError,
 } from 'fastify-type-provider-zod';
 import { DomainError, type ErrorBody } from '../errors.ts';
+import { isTransientFailure } from '../transient-failures.ts';
 
 /** HTTP status of each domain error code an API can answer with; unknown codes are 500s. */
 export type StatusByCode = Readonly<Record<string, number>>;
@@ -16,7 +17,8 @@ const body = (requestId: string, code: string, message: string, details?: unknow
 /**
  * One error handler for every route: validation failures are 400 with the offending
  * fields, domain errors get their mapped status, Fastify's own client errors keep theirs,
- * and anything else is a 500 whose details stay in the log, never in the response.
+ * a dependency away (a transient failure: database stopped, Kafka unreachable) is a 503 the
+ * caller may retry, and anything else is a 500 whose details stay in the log, never in the response.
  */
 export function installErrorHandling(app: FastifyInstance, statusByCode: StatusByCode): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -37,6 +39,19 @@ export function installErrorHandling(app: FastifyInstance, statusByCode: StatusB
     const status = err.statusCode ?? 500;
     if (status < 500 && !isResponseSerializationError(err)) {
       return reply.status(status).send(body(request.id, err.code ?? 'BAD_REQUEST', err.message));
+    }
+    if (isTransientFailure(err)) {
+      request.log.warn({ err }, 'a dependency is unavailable');
+      return reply
+        .status(503)
+        .header('retry-after', '1')
+        .send(
+          body(
+            request.id,
+            'DEPENDENCY_UNAVAILABLE',
+            'a service this API needs is unavailable; try again shortly',
+          ),
+        );
     }
     request.log.error({ err }, 'request failed');
     return reply
