@@ -40,6 +40,42 @@ describe('the coupon rush, end to end', () => {
   );
 
   it(
+    'when a worker holding coupon locks is paused (SIGSTOP) past their expiry and its session, then resumed, then the same invariants hold',
+    async () => {
+      // Locks of 1 s, a session of 6 s: paused for 9 s while the workers are deciding (the log
+      // is filling), the worker loses both, its partitions go to the other worker, and it
+      // wakes up holding work it no longer owns; only the database's fences stop it.
+      system = await startCouponSystem({ workers: 2, env: { LOCK_TTL_MS: '1000' } });
+      const running = system;
+      const couponId = await running.createCoupon(1_000);
+      const paused = (async () => {
+        while (
+          (await running.prisma.couponRequest.count({
+            where: { couponId, status: { not: 'PENDING' } },
+          })) < 150
+        ) {
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        running.workers[0]?.child.kill('SIGSTOP');
+        await new Promise((r) => setTimeout(r, 9_000));
+        running.workers[0]?.child.kill('SIGCONT');
+      })();
+
+      const results = await rush(running, couponId, {
+        users: 3_000,
+        repeaters: 1_000,
+        prefix: couponId,
+        concurrency: 50,
+      });
+      await paused;
+      await running.waitAllNotified(couponId, 150_000);
+
+      await expectRushInvariants(running, couponId, 1_000, results);
+    },
+    SCENARIO_TIMEOUT,
+  );
+
+  it(
     'when a worker is killed with SIGKILL twice mid-rush and restarted, then the same invariants hold',
     async () => {
       system = await startCouponSystem({ workers: 2 });
