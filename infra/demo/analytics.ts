@@ -16,22 +16,28 @@ export async function analyticsReport(
     const { status, body } = await read(`/analytics/coupons/${rush.couponId}`);
     return status === 200 && body.requested === rush.accepted ? body : undefined;
   }).catch(async () => (await read(`/analytics/coupons/${rush.couponId}`)).body);
+  type Counted = { rank: number; productId: string; units: number; revenue: number };
+  const differs = (i: Counted) => {
+    const paid = sales.paid.get(i.productId);
+    return paid?.units !== i.units || paid?.revenue !== i.revenue;
+  };
+  // The worker counts in batches: wait until the figures match (or time runs out), not only
+  // until every product appears, so a batch still being flushed is not reported as a loss.
+  let latest: Counted[] = [];
   const counted = await waitFor('the sales in the analytics', async () => {
     const { body } = await read(
       `/analytics/products/top?from=${from}&to=${to}&by=revenue&limit=100`,
     );
-    const ours = (body.items ?? []).filter((i: { productId: string }) =>
-      sales.paid.has(i.productId),
-    );
-    return ours.length === sales.paid.size ? ours : undefined;
-  }).catch(() => []);
+    latest = (body.items ?? []).filter((i: Counted) => sales.paid.has(i.productId));
+    return latest.length === sales.paid.size && !latest.some(differs) ? latest : undefined;
+  }).catch(() => latest);
   const hours = (await read(`/analytics/sales?from=${from}&to=${to}&granularity=hour`)).body;
 
   step('3. Analytics (operator read API)');
   console.log(
     `   coupon ${rush.couponId}: requested ${coupon.requested}, issued ${coupon.issued}, failed ${coupon.failed}`,
   );
-  for (const i of counted as { rank: number; productId: string; units: number; revenue: number }[])
+  for (const i of counted)
     console.log(`   top #${i.rank} by revenue: ${i.productId}, ${i.units} units, ${i.revenue}`);
   for (const b of hours.buckets.slice(-3))
     console.log(
@@ -43,12 +49,7 @@ export async function analyticsReport(
     coupon.issued === rush.total && coupon.requested === rush.accepted,
     `${coupon.issued} issued of ${rush.total}, ${coupon.requested} results of ${rush.accepted} accepted`,
   );
-  const mismatched = (counted as { productId: string; units: number; revenue: number }[]).filter(
-    (i) => {
-      const paid = sales.paid.get(i.productId);
-      return paid?.units !== i.units || paid?.revenue !== i.revenue;
-    },
-  );
+  const mismatched = counted.filter(differs);
   check(
     'analytics count every sale once',
     counted.length === sales.paid.size && mismatched.length === 0,
