@@ -63,6 +63,11 @@ export interface RunnerBaseOptions {
   commitIntervalMs?: number;
   /** How long a silent member keeps its partitions: a crashed process's partitions wait this long. */
   sessionTimeoutMs?: number;
+  /**
+   * Stop the process (onFatal) when the consumer shows no progress (fetch, heartbeat,
+   * batch) for this long; default max(2 min, 4 session timeouts). See progress-watchdog.ts.
+   */
+  stallTimeoutMs?: number;
   classify?: (err: unknown) => FailureKind;
   metrics?: Registry;
 }

@@ -5,6 +5,7 @@ import { DeadLetterer } from './dead-lettering.ts';
 import { classifyFailure, type FailureKind } from './errors.ts';
 import { ConsumerMetrics } from './metrics.ts';
 import { PartitionPauser } from './partition-pauser.ts';
+import { ProgressWatchdog } from './progress-watchdog.ts';
 import { defaultRetryPolicy, type RetryPolicy } from './retries.ts';
 
 /**
@@ -22,6 +23,7 @@ export abstract class RunnerLifecycle extends EventEmitter<ConsumerRunnerEvents>
   protected readonly deadLetters: DeadLetterer;
   protected readonly classify: (err: unknown) => FailureKind;
   protected failed = false;
+  private readonly watchdog: ProgressWatchdog;
 
   constructor(options: RunnerBaseOptions, fetch: Partial<ConsumerConfig> = {}) {
     super();
@@ -50,6 +52,17 @@ export abstract class RunnerLifecycle extends EventEmitter<ConsumerRunnerEvents>
       events: this,
       metrics: this.metrics,
     });
+    // Silence this long means the session is long lost too: at least 2 min, 4 sessions.
+    const stallMs = options.stallTimeoutMs ?? Math.max(120_000, 4 * sessionTimeout);
+    this.watchdog = new ProgressWatchdog({
+      stallMs,
+      onStall: (silentForMs) =>
+        this.fail(
+          new Error(
+            `the consumer made no progress for ${silentForMs} ms (no fetch, heartbeat or batch); kafkajs can hang after losing its broker, so the process stops to be restarted`,
+          ),
+        ),
+    });
     this.deadLetters = new DeadLetterer({
       producer: this.producer,
       consumerGroup: options.groupId,
@@ -64,6 +77,10 @@ export abstract class RunnerLifecycle extends EventEmitter<ConsumerRunnerEvents>
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.fail(payload.error);
     });
+    const { FETCH, HEARTBEAT, START_BATCH_PROCESS, END_BATCH_PROCESS, GROUP_JOIN } =
+      consumer.events;
+    for (const event of [FETCH, HEARTBEAT, START_BATCH_PROCESS, END_BATCH_PROCESS, GROUP_JOIN])
+      consumer.on(event, () => this.watchdog.progressed());
     await this.producer.connect();
     await consumer.connect();
     // A new group starts at the beginning: every event written before it existed is consumed.
@@ -74,10 +91,12 @@ export abstract class RunnerLifecycle extends EventEmitter<ConsumerRunnerEvents>
       partitionsConsumedConcurrently: this.base.partitionsConsumedConcurrently ?? 3,
       eachBatch: (payload) => this.handleBatch(payload),
     });
+    this.watchdog.start();
   }
 
   /** Stops fetching, lets in-flight messages finish and commit, then disconnects. */
   async stop(): Promise<void> {
+    this.watchdog.stop();
     this.pauser.stop();
     await this.consumer.disconnect();
     await this.producer.disconnect();
@@ -104,6 +123,7 @@ export abstract class RunnerLifecycle extends EventEmitter<ConsumerRunnerEvents>
   protected fail(error: unknown): void {
     if (this.failed) return;
     this.failed = true;
+    this.watchdog.stop();
     const err = error instanceof Error ? error : new Error(String(error));
     this.base.logger.error(
       { err },
