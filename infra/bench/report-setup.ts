@@ -46,7 +46,7 @@ export const BENCHES: Bench[] = [
     name: 'coupon-api',
     filter: '@commerce/coupon-api',
     script: 'bench',
-    quickEnv: { BENCH_SECONDS: '3', BENCH_TOKENS: '20000' },
+    quickEnv: { BENCH_SECONDS: '3', BENCH_TOKENS: '30000' },
   },
   {
     name: 'coupon-worker drain',
