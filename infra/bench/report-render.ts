@@ -120,7 +120,7 @@ export function renderSection(
     .map(([name, version]) => `${name} ${version}`)
     .join(', ');
   const kind = meta.quick
-    ? '**Quick run** (`--quick`: each bench at its smallest sizes, a trial of the method; the figures are noisier than a full run)'
+    ? "**Quick run** (`--quick`: each bench at its smallest sizes, a trial of the whole chain, not figures to quote: short runs weigh start-up costs such as the JVM of Kafka's perf tools and group joins far more, so a ratio can land far from a full run's)"
     : 'Full run (each bench at its default sizes)';
   const lines = [
     SECTION_START,

@@ -3,7 +3,7 @@
 // measures its figures beside their anchor in the same run), collects the figures they
 // write to BENCH_RESULT_FILE, and rewrites the generated section of docs/benchmarks.md
 // (between the bench-report markers) and the SVG charts in docs/charts/.
-//   pnpm bench:report [--quick] [--only name,name]
+//   pnpm bench:report [--quick] [--only name,name] [--from docs/charts/results.json]
 // --quick passes each script's size knobs for a short trial run; --only runs some benches
 // (names as in report-setup.ts). Needs the local stack up and infra/env.sh sourced.
 import { spawn } from 'node:child_process';
@@ -19,6 +19,8 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const onlyAt = argv.indexOf('--only');
 const only = onlyAt >= 0 ? (argv[onlyAt + 1] ?? '').split(',') : null;
+const fromAt = argv.indexOf('--from');
+const from = fromAt >= 0 ? argv[fromAt + 1] : undefined;
 const selected = only ? BENCHES.filter((b) => only.includes(b.name)) : BENCHES;
 if (selected.length === 0) throw new Error(`no bench named ${only}: ${BENCHES.map((b) => b.name)}`);
 const workDir = join(tmpdir(), `bench-report-${Date.now()}`);
@@ -80,49 +82,60 @@ async function runBench(bench: Bench, index: number): Promise<BenchRun> {
   };
 }
 
-const startedAt = new Date().toISOString();
-const loadStart = loadavg();
-const started = performance.now();
-const meta0 = {
-  machine: {
+/** Writes the charts, the raw figures and the doc's generated section; returns the failed benches. */
+function writeReport(meta: ReportMeta, runs: BenchRun[]): BenchRun[] {
+  const figures = runs.flatMap((r) => r.figures);
+  const rendered = charts(figures);
+  const docs = join(repoRoot, 'docs');
+  mkdirSync(join(docs, 'charts'), { recursive: true });
+  for (const chart of rendered) writeFileSync(join(docs, 'charts', chart.file), chart.svg);
+  writeFileSync(
+    join(docs, 'charts', 'results.json'),
+    `${JSON.stringify({ meta, runs }, null, 2)}\n`,
+  );
+  const docPath = join(docs, 'benchmarks.md');
+  writeFileSync(
+    docPath,
+    replaceSection(readFileSync(docPath, 'utf8'), renderSection(meta, runs, rendered)),
+  );
+  const failed = runs.filter((r) => r.exitCode !== 0);
+  console.log(
+    `\n[bench:report] ${figures.length} figures from ${runs.length} benches in ${Math.round(meta.seconds)} s; ` +
+      `docs/benchmarks.md and docs/charts/ written${failed.length ? `; failed: ${failed.map((r) => r.name).join(', ')}` : ''}`,
+  );
+  return failed;
+}
+
+async function runAll(): Promise<{ meta: ReportMeta; runs: BenchRun[] }> {
+  const startedAt = new Date().toISOString();
+  const loadStart = loadavg();
+  const started = performance.now();
+  const machine = {
     cpu: cpus()[0]?.model.trim() ?? 'unknown',
     cores: availableParallelism(),
     memoryGiB: Math.round(totalmem() / 2 ** 30),
-  },
-  versions: await versions(),
-};
-console.log(
-  `[bench:report] ${selected.length} benches${quick ? ', quick' : ''}; logs in ${workDir}`,
-);
-console.log(
-  `[bench:report] ${meta0.machine.cpu}, ${meta0.machine.cores} cores; ${JSON.stringify(meta0.versions)}`,
-);
-const runs: BenchRun[] = [];
-for (const [i, bench] of selected.entries()) runs.push(await runBench(bench, i));
+  };
+  const found = await versions();
+  console.log(
+    `[bench:report] ${selected.length} benches${quick ? ', quick' : ''}; logs in ${workDir}`,
+  );
+  console.log(`[bench:report] ${machine.cpu}, ${machine.cores} cores; ${JSON.stringify(found)}`);
+  const runs: BenchRun[] = [];
+  for (const [i, bench] of selected.entries()) runs.push(await runBench(bench, i));
+  const meta: ReportMeta = {
+    machine,
+    versions: found,
+    startedAt,
+    quick,
+    command: `pnpm bench:report${argv.length ? ` ${argv.join(' ')}` : ''}`,
+    loadStart,
+    loadEnd: loadavg(),
+    seconds: (performance.now() - started) / 1000,
+  };
+  return { meta, runs };
+}
 
-const meta: ReportMeta = {
-  ...meta0,
-  startedAt,
-  quick,
-  command: `pnpm bench:report${argv.length ? ` ${argv.join(' ')}` : ''}`,
-  loadStart,
-  loadEnd: loadavg(),
-  seconds: (performance.now() - started) / 1000,
-};
-const figures = runs.flatMap((r) => r.figures);
-const rendered = charts(figures);
-const docs = join(repoRoot, 'docs');
-mkdirSync(join(docs, 'charts'), { recursive: true });
-for (const chart of rendered) writeFileSync(join(docs, 'charts', chart.file), chart.svg);
-writeFileSync(join(docs, 'charts', 'results.json'), `${JSON.stringify({ meta, runs }, null, 2)}\n`);
-const docPath = join(docs, 'benchmarks.md');
-writeFileSync(
-  docPath,
-  replaceSection(readFileSync(docPath, 'utf8'), renderSection(meta, runs, rendered)),
-);
-const failed = runs.filter((r) => r.exitCode !== 0);
-console.log(
-  `\n[bench:report] ${figures.length} figures from ${runs.length} benches in ${Math.round(meta.seconds)} s; ` +
-    `docs/benchmarks.md and docs/charts/ written${failed.length ? `; failed: ${failed.map((r) => r.name).join(', ')}` : ''}`,
-);
-process.exitCode = failed.length ? 1 : 0;
+// --from <results.json>: renders an earlier run's figures again (after a change to the
+// rendering) without running anything.
+const report = from ? JSON.parse(readFileSync(from, 'utf8')) : await runAll();
+process.exitCode = writeReport(report.meta, report.runs).length ? 1 : 0;
