@@ -93,14 +93,16 @@ export function barChart(options: {
     if (i % 2 === 0)
       out.push(`<rect x="0" y="${y - 4}" width="${width}" height="${h}" fill="#f6f7f9"/>`);
     out.push(
-      `<text x="${labelWidth}" y="${y + h / 2}" text-anchor="end">${escapeXml(shorten(row.label, 60))}</text>`,
+      `<text x="${labelWidth}" y="${y + h / 2}" text-anchor="end" font-size="11">${escapeXml(shorten(row.label, 58))}</text>`,
     );
+    // A bar's label starts past the bar and past the target tick, so neither covers it.
+    const tickEnd = row.marker === undefined ? 0 : x(row.marker) - plotLeft + 3;
     row.bars.forEach((bar, j) => {
       const by = y + j * (barHeight + 2);
       const w = Number.isFinite(bar.value) && bar.value > 0 ? x(bar.value) - plotLeft : 0;
       out.push(
         `<rect x="${plotLeft}" y="${by}" width="${Math.max(w, 1).toFixed(1)}" height="${barHeight}" fill="${bar.color}"><title>${escapeXml(bar.label)}</title></rect>`,
-        `<text x="${(plotLeft + Math.max(w, 1) + 4).toFixed(1)}" y="${by + barHeight - 2}" font-size="11">${escapeXml(bar.label)}</text>`,
+        `<text x="${(plotLeft + Math.max(w, 1, tickEnd) + 4).toFixed(1)}" y="${by + barHeight - 2}" font-size="11">${escapeXml(bar.label)}</text>`,
       );
     });
     if (row.marker !== undefined) {
