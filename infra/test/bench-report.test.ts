@@ -1,90 +1,29 @@
 // The pure parts of `pnpm bench:report`: met/missed, the summary table, the generated
-// section's place in docs/benchmarks.md, and the SVG charts. No stack needed.
-import { atLeast, atMost, benchFigure, targetMet } from '@commerce/testing';
+// section's place in docs/benchmarks.md (the charts: bench-charts.test.ts). No stack needed.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { atLeast, atMost, benchFigure, targetMet, writeBenchResults } from '@commerce/testing';
 import { describe, expect, it } from 'vitest';
 import {
-  type BenchRun,
   formatNumber,
   formatTarget,
-  type ReportMeta,
   renderSection,
   renderTable,
   replaceSection,
   SECTION_END,
   SECTION_START,
 } from '../bench/report-render.ts';
-import { barChart, charts } from '../bench/report-svg.ts';
-
-const producer = benchFigure(
-  {
-    component: 'kafka producer',
-    metric: 'EventProducer.publish',
-    kind: 'throughput',
-    unit: 'msgs/s',
-    value: 50_000,
-    anchor: { name: 'ProducerPerformance', value: 200_000 },
-    target: atLeast(0.25),
-  },
-  1.5,
-);
-const consumer = benchFigure(
-  {
-    component: 'kafka consumer',
-    metric: 'ConsumerRunner',
-    kind: 'throughput',
-    unit: 'msgs/s',
-    value: 15_000,
-    anchor: { name: 'ConsumerPerformance', value: 300_000 },
-    target: atLeast(0.3),
-  },
-  1.5,
-);
-const lateness = benchFigure(
-  {
-    component: 'webhook-relay',
-    metric: 'retry lateness p99',
-    kind: 'latency',
-    unit: 'ms',
-    value: 884,
-    target: atMost(250),
-  },
-  2,
-);
-const rush = benchFigure(
-  {
-    component: 'coupon-worker',
-    metric: 'rush <to> all NOTIFIED',
-    kind: 'latency',
-    unit: 's',
-    value: 0.1,
-    target: atMost(10),
-  },
-  2,
-);
-const untargeted = benchFigure(
-  { component: 'gateway', metric: 'a | b', kind: 'throughput', unit: 'req/s', value: 9_000 },
-  2,
-);
-
-const run = (figures = [producer, consumer, lateness, rush, untargeted]): BenchRun => ({
-  name: 'kafka',
-  command: 'pnpm --filter @commerce/kafka bench',
-  seconds: 180,
-  exitCode: 0,
-  loadBefore: 1.2,
-  loadAfter: 2.3,
-  figures,
-});
-const meta: ReportMeta = {
-  startedAt: '2026-12-03T15:40:00.000Z',
-  quick: true,
-  command: 'pnpm bench:report --quick',
-  machine: { cpu: 'Some CPU @ 2.0GHz', cores: 2, memoryGiB: 24 },
-  versions: { Node: '24.22.3', Kafka: '4.1.2', kafkajs: '2.2.4' },
-  loadStart: [1, 2, 3],
-  loadEnd: [4, 5, 6],
-  seconds: 600,
-};
+import { charts } from '../bench/report-svg.ts';
+import {
+  consumer,
+  lateness,
+  meta,
+  producer,
+  run,
+  rush,
+  untargeted,
+} from './support/bench-figures.ts';
 
 describe('target met or missed', () => {
   it('judges a ratio target on the ratio, from value ÷ anchor', () => {
@@ -120,6 +59,26 @@ describe('target met or missed', () => {
     });
     expect(f.ratio).toBe(0.6);
     expect(f.met).toBe(true);
+  });
+});
+
+describe('writeBenchResults', () => {
+  it('appends to the file, so the scripts of one bench command share it', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bench-result-')), 'result.json');
+    const one = { component: 'c', metric: 'm', unit: 'ms', value: 5, target: atMost(10) };
+    writeBenchResults([one], file);
+    writeBenchResults([{ ...one, value: 20 }], file);
+    const written = JSON.parse(readFileSync(file, 'utf8'));
+    expect(written.map((f: { value: number; met: boolean }) => [f.value, f.met])).toEqual([
+      [5, true],
+      [20, false],
+    ]);
+  });
+
+  it('writes nothing without a file, and still returns the figures', () => {
+    expect(
+      writeBenchResults([{ component: 'c', metric: 'm', unit: 'ms', value: 1 }], ''),
+    ).toHaveLength(1);
   });
 });
 
@@ -186,52 +145,5 @@ describe('the generated section', () => {
     expect(again).toBe(first.replace(section, `${SECTION_START}\nnew\n${SECTION_END}`));
     expect(again).not.toContain('kafka producer');
     expect(() => replaceSection(`# B\n${SECTION_END}\n`, section)).toThrow(/one report marker/);
-  });
-});
-
-describe('the SVG charts', () => {
-  const svgs = Object.fromEntries(charts(run().figures).map((c) => [c.file, c.svg]));
-
-  it('draws throughput bars for ours and the anchor, labelled and escaped', () => {
-    const svg = svgs['throughput.svg'] as string;
-    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-    expect(svg.trim().endsWith('</svg>')).toBe(true);
-    expect(svg).toContain('kafka producer: EventProducer.publish');
-    expect(svg).toContain('ProducerPerformance: 200,000');
-    expect(svg).toContain('gateway: a | b');
-    expect(svg.match(/<rect x="390"/g)).toHaveLength(5); // 2 + 2 + 1 bars
-  });
-
-  it('draws latencies in ms with their target tick, seconds converted', () => {
-    const svg = svgs['latency.svg'] as string;
-    expect(svg).toContain('884 ms (≤ 250 ms: missed)');
-    expect(svg).toContain('coupon-worker: rush &lt;to&gt; all NOTIFIED');
-    expect(svg).toContain('0.10 s (≤ 10 s: met)');
-    expect(svg.match(/stroke-dasharray/g)).toHaveLength(2);
-    expect(svg).not.toContain('<to>');
-  });
-
-  it('draws each ratio against its target, coloured by the verdict', () => {
-    const svg = svgs['ratios.svg'] as string;
-    expect(svg).toContain('0.25 (ratio ≥ 0.25: met)');
-    expect(svg).toContain('0.050 (ratio ≥ 0.3: missed)');
-    expect(svg).toMatch(/fill="#2e8b57"><title>0.25/);
-    expect(svg).toMatch(/fill="#c0392b"><title>0.050/);
-    expect(svg).not.toContain('retry lateness'); // its target is on the figure, not a ratio
-  });
-
-  it('spans the values on a log axis, whole decades', () => {
-    const svg = barChart({
-      title: 't',
-      unit: 'u',
-      rows: [{ label: 'a', bars: [{ value: 3, color: '#000', label: '3' }], marker: 2_000 }],
-      legend: [],
-    });
-    const ticks = [...svg.matchAll(/text-anchor="middle" fill="#555">([^<]+)</g)].map((m) => m[1]);
-    expect(ticks).toEqual(['1', '10', '100', '1,000', '10,000', 'u (log scale)']);
-  });
-
-  it('draws an empty chart without failing', () => {
-    expect(barChart({ title: 't', unit: 'u', rows: [], legend: [] })).toContain('</svg>');
   });
 });
