@@ -64,7 +64,8 @@ export function barChart(options: {
   const rowHeights = options.rows.map((r) => Math.max(1, r.bars.length) * (barHeight + 2) + 12);
   const height = top + rowHeights.reduce((a, b) => a + b, 0) + 40;
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12" role="img">`,
+    `<title>${escapeXml(options.title)}</title>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="10" y="22" font-size="16" font-weight="bold">${escapeXml(options.title)}</text>`,
   ];
