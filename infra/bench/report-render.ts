@@ -114,7 +114,9 @@ export function renderSection(
 ): string {
   const figures = runs.flatMap((r) => r.figures);
   const judged = figures.filter((f) => f.target);
+  const met = judged.filter((f) => f.met === true).length;
   const missed = judged.filter((f) => f.met === false).length;
+  const unjudged = judged.length - met - missed;
   const failed = runs.filter((r) => r.exitCode !== 0).length;
   const versions = Object.entries(meta.versions)
     .map(([name, version]) => `${name} ${version}`)
@@ -132,7 +134,7 @@ export function renderSection(
     `- Machine: ${meta.machine.cpu}, ${meta.machine.cores} cores, ${meta.machine.memoryGiB} GiB memory`,
     `- Versions: ${versions}`,
     `- Load average (1/5/15 min): ${meta.loadStart.map((l) => l.toFixed(2)).join(' / ')} at the start, ${meta.loadEnd.map((l) => l.toFixed(2)).join(' / ')} at the end, on ${meta.machine.cores} cores`,
-    `- ${judged.length - missed} of ${judged.length} targets met, ${missed} missed${failed ? `; ${failed} bench command(s) failed` : ''}`,
+    `- ${met} of ${judged.length} targets met, ${missed} missed${unjudged ? `, ${unjudged} without a figure` : ''}${failed ? `; ${failed} bench command(s) failed` : ''}`,
     '',
     'Every figure is measured beside its anchor in the same run (the methods are in the sections',
     'below); the ratio is the figure ÷ the anchor, or the median of per-round ratios where the',

@@ -132,6 +132,13 @@ describe('the generated section', () => {
     );
   });
 
+  it('counts a target without a figure as neither met nor missed', () => {
+    const none = { ...lateness, value: Number.NaN, met: null };
+    expect(renderSection(meta, [run([producer, consumer, none])], [])).toContain(
+      '1 of 3 targets met, 1 missed, 1 without a figure',
+    );
+  });
+
   it('says a full run is one', () => {
     expect(renderSection({ ...meta, quick: false }, [run()], [])).toContain('Full run');
   });
