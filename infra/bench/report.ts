@@ -26,8 +26,10 @@ if (selected.length === 0) throw new Error(`no bench named ${only}: ${BENCHES.ma
 const workDir = join(tmpdir(), `bench-report-${Date.now()}`);
 mkdirSync(workDir, { recursive: true });
 
+const envOf = (bench: Bench) => ({ ...bench.env, ...(quick ? bench.quickEnv : {}) });
+
 function commandOf(bench: Bench): string {
-  const env = quick ? Object.entries(bench.quickEnv ?? {}).map(([k, v]) => `${k}=${v} `) : [];
+  const env = Object.entries(envOf(bench)).map(([k, v]) => `${k}=${v} `);
   const args = (quick ? bench.quickArgs : bench.args) ?? [];
   return `${env.join('')}pnpm --filter ${bench.filter} ${bench.script}${args.length ? ` ${args.join(' ')}` : ''}`;
 }
@@ -43,7 +45,7 @@ async function runBench(bench: Bench, index: number): Promise<BenchRun> {
   const started = performance.now();
   const child = spawn('pnpm', ['--filter', bench.filter, 'run', bench.script, ...args], {
     cwd: repoRoot,
-    env: { ...process.env, ...(quick ? bench.quickEnv : {}), BENCH_RESULT_FILE: resultFile },
+    env: { ...process.env, ...envOf(bench), BENCH_RESULT_FILE: resultFile },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group, so a timeout ends the bench and its children
   });
