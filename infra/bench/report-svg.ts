@@ -118,6 +118,7 @@ export function barChart(options: {
   return `${out.join('\n')}\n`;
 }
 
+const word = (f: BenchFigure) => (f.met === null ? 'no figure' : f.met ? 'met' : 'missed');
 const rowLabel = (f: BenchFigure) => `${f.component}: ${f.metric}`;
 const verdictColor = (f: BenchFigure) =>
   f.met === null ? COLORS.ours : f.met ? COLORS.met : COLORS.missed;
@@ -164,7 +165,9 @@ export function latencyChart(figures: readonly BenchFigure[]): string {
         {
           value: toMs(f.value, f.unit),
           color: verdictColor(f),
-          label: `${formatNumber(f.value)} ${f.unit}${f.target ? ` (${formatTarget(f.target, f.unit)}: ${f.met ? 'met' : 'missed'})` : ''}`,
+          label: Number.isFinite(f.value)
+            ? `${formatNumber(f.value)} ${f.unit}${f.target ? ` (${formatTarget(f.target, f.unit)}: ${word(f)})` : ''}`
+            : `no figure${f.target ? ` (target ${formatTarget(f.target, f.unit)})` : ''}`,
         },
         ...(f.anchor
           ? [
@@ -201,7 +204,7 @@ export function ratioChart(figures: readonly BenchFigure[]): string {
         {
           value: f.ratio as number,
           color: verdictColor(f),
-          label: `${formatNumber(f.ratio as number)}${f.target ? ` (${formatTarget(f.target, f.unit)}: ${f.met ? 'met' : 'missed'})` : ` of ${f.anchor?.name ?? 'anchor'}`}`,
+          label: `${formatNumber(f.ratio as number)}${f.target ? ` (${formatTarget(f.target, f.unit)}: ${word(f)})` : ` of ${f.anchor?.name ?? 'anchor'}`}`,
         },
       ],
       ...(f.target ? { marker: f.target.threshold } : {}),

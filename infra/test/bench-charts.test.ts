@@ -1,4 +1,5 @@
 // The SVG charts of `pnpm bench:report`: bars, labels, target ticks, the log axis.
+import type { BenchFigure } from '@commerce/testing';
 import { describe, expect, it } from 'vitest';
 import { barChart, charts } from '../bench/report-svg.ts';
 import { run } from './support/bench-figures.ts';
@@ -43,6 +44,13 @@ describe('the SVG charts', () => {
     });
     const ticks = [...svg.matchAll(/text-anchor="middle" fill="#555">([^<]+)</g)].map((m) => m[1]);
     expect(ticks).toEqual(['1', '10', '100', '1,000', '10,000', 'u (log scale)']);
+  });
+
+  it('says "no figure" for a value the run did not measure, not "missed"', () => {
+    const none = { ...run().figures[2], value: Number.NaN, met: null } as BenchFigure;
+    const svg = charts([none]).find((c) => c.file === 'latency.svg')?.svg;
+    expect(svg).toContain('no figure (target ≤ 250 ms)');
+    expect(svg).not.toContain('missed)');
   });
 
   it('draws an empty chart without failing', () => {
