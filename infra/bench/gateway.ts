@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, median } from '@commerce/testing';
+import { freePort, median, writeBenchResults } from '@commerce/testing';
 import { repoRoot } from '../test/support/apps.ts';
 import { localStack } from '../test/support/local-stack.ts';
 import { startUpstream } from '../test/support/upstream.ts';
@@ -97,3 +97,29 @@ for (const side of Object.keys(sides) as Side[])
 console.log(
   `gateway/direct ${(rps('gateway') / rps('direct')).toFixed(2)}, no-keepalive/direct ${(rps('no-keepalive') / rps('direct')).toFixed(2)}, gateway/no-keepalive ${(rps('gateway') / rps('no-keepalive')).toFixed(2)}`,
 );
+writeBenchResults([
+  {
+    component: 'gateway',
+    metric: `GET /products through nginx, ${connections} connections`,
+    kind: 'throughput',
+    unit: 'req/s',
+    value: rps('gateway'),
+    anchor: { name: 'direct to upstream', value: rps('direct') },
+  },
+  {
+    component: 'gateway',
+    metric: 'kept-alive upstream connections vs one per request',
+    kind: 'throughput',
+    unit: 'req/s',
+    value: rps('gateway'),
+    anchor: { name: 'no keepalive', value: rps('no-keepalive') },
+  },
+  {
+    component: 'gateway',
+    metric: `p99 through nginx, ${connections} connections`,
+    kind: 'latency',
+    unit: 'ms',
+    value: p99('gateway'),
+    anchor: { name: 'direct to upstream', value: p99('direct') },
+  },
+]);

@@ -8,12 +8,15 @@
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import {
+  atLeast,
+  atMost,
   cpuMs,
   freePort,
   median,
   type ServiceProcess,
   stackAddresses,
   startServiceProcess,
+  writeBenchResults,
 } from '@commerce/testing';
 import { Redis } from 'ioredis';
 import { admissionKeys } from '../src/data-access/admission-keys.ts';
@@ -163,6 +166,43 @@ try {
       `autocannon overallRate ${pp(half.ours)}, paced ${pp(half.oursPaced)}; ` +
       `bare Fastify autocannon ${pp(half.bare)}, paced ${pp(half.barePaced)}; load ${load1()}`,
   );
+  writeBenchResults([
+    {
+      component: 'coupon-api',
+      metric: 'POST /coupons/issue, admitted, max rate',
+      kind: 'throughput',
+      unit: 'req/s',
+      value: max('ours'),
+      anchor: { name: 'bare Fastify route', value: max('bare') },
+      target: atLeast(0.25),
+    },
+    {
+      component: 'coupon-api',
+      metric: 'POST /coupons/issue, sold out, max rate',
+      kind: 'throughput',
+      unit: 'req/s',
+      value: refused('ours'),
+      anchor: { name: 'bare Fastify route', value: refused('bare') },
+      target: atLeast(0.6),
+    },
+    {
+      component: 'coupon-api',
+      metric: `p99 at half max rate (${rate} req/s, paced)`,
+      kind: 'latency',
+      unit: 'ms',
+      value: half.oursPaced.p99,
+      anchor: { name: 'bare Fastify route', value: half.barePaced.p99 },
+      target: atMost(25),
+    },
+    {
+      component: 'coupon-api',
+      metric: `p50 at half max rate (${rate} req/s, paced)`,
+      kind: 'latency',
+      unit: 'ms',
+      value: half.oursPaced.p50,
+      anchor: { name: 'bare Fastify route', value: half.barePaced.p50 },
+    },
+  ]);
   if (ours.used > ours.size)
     console.log(
       `note: ${ours.used} requests for ${ours.size} tokens: users repeated (409s); raise BENCH_TOKENS`,

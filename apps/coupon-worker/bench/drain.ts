@@ -9,7 +9,16 @@
 // Usage (stack up):
 //   pnpm --filter @commerce/coupon-worker bench          BENCH_DRAIN_REQUESTS (default 4000)
 import { loadavg } from 'node:os';
-import { cpuMs, deleteKeys, inParallel, median, stackAddresses, waitFor } from '@commerce/testing';
+import {
+  atLeast,
+  cpuMs,
+  deleteKeys,
+  inParallel,
+  median,
+  stackAddresses,
+  waitFor,
+  writeBenchResults,
+} from '@commerce/testing';
 import { Redis } from 'ioredis';
 import { startDrainSystem } from './system.ts';
 
@@ -156,6 +165,26 @@ try {
       `${Math.round(rate(batched3))}/s, ratio 3 / 1 ${(rate(batched3) / rate(batched1)).toFixed(2)} (target >= 1.8); ` +
       `worker CPU per decision ${cpu(single).toFixed(2)} / ${cpu(batched1).toFixed(2)} / ${cpu(batched3).toFixed(2)} ms; load ${load1()}`,
   );
+  writeBenchResults([
+    {
+      component: 'coupon-worker',
+      metric: `drain, batched (1 partition), ${REQUESTS} requests`,
+      kind: 'throughput',
+      unit: 'decided/s',
+      value: rate(batched1),
+      anchor: { name: 'one at a time', value: rate(single) },
+      target: atLeast(10),
+    },
+    {
+      component: 'coupon-worker',
+      metric: `drain, batched, 3 partitions, ${REQUESTS} requests`,
+      kind: 'throughput',
+      unit: 'decided/s',
+      value: rate(batched3),
+      anchor: { name: 'batched, 1 partition', value: rate(batched1) },
+      target: atLeast(1.8),
+    },
+  ]);
 } finally {
   clearTimeout(deadline);
   await cleanUp();

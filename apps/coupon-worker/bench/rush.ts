@@ -6,7 +6,13 @@
 // shopper's stream by coupon-api). Usage (stack up):
 //   node --conditions=@commerce/source bench/rush.ts   BENCH_RUSH_COUPONS (default 10000)
 import { loadavg } from 'node:os';
-import { deleteKeys, inParallel, stackAddresses } from '@commerce/testing';
+import {
+  atMost,
+  deleteKeys,
+  inParallel,
+  stackAddresses,
+  writeBenchResults,
+} from '@commerce/testing';
 import { Redis } from 'ioredis';
 import { startDrainSystem } from './system.ts';
 
@@ -74,6 +80,23 @@ try {
       `${openAtLastAnswer} not yet notified at the last answer; all NOTIFIED ` +
       `${resolvedSec.toFixed(1)} s after it (target <= 10 s); load ${load1()}`,
   );
+  writeBenchResults([
+    {
+      component: 'coupon-worker',
+      metric: `rush: last answer to all NOTIFIED, ${senders.length} requests`,
+      kind: 'latency',
+      unit: 's',
+      value: resolvedSec,
+      target: atMost(10),
+    },
+    {
+      component: 'coupon-worker',
+      metric: `rush: requests answered by coupon-api and the worker`,
+      kind: 'throughput',
+      unit: 'req/s',
+      value: senders.length / rushSec,
+    },
+  ]);
 } finally {
   clearTimeout(deadline);
   await cleanUp();

@@ -9,7 +9,13 @@
 //   pnpm --filter @commerce/order-api bench [payments] [seconds]   defaults 3000, 10
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { deleteKeys, percentile, stackAddresses } from '@commerce/testing';
+import {
+  atMost,
+  deleteKeys,
+  percentile,
+  stackAddresses,
+  writeBenchResults,
+} from '@commerce/testing';
 import { Redis } from 'ioredis';
 import {
   bearer,
@@ -131,6 +137,37 @@ console.log(
 console.log(
   `pay sent → ranked         p50 ${ms(visibleAfterSend, 50)} ms  p99 ${ms(visibleAfterSend, 99)} ms`,
 );
+writeBenchResults([
+  {
+    component: 'order-api',
+    metric: `POST /orders/:id/pay, ${concurrency} concurrent, ${total} payments`,
+    kind: 'throughput',
+    unit: 'payments/s',
+    value: maxRate,
+  },
+  {
+    component: 'order-api',
+    metric: `pay acknowledged → ranked p99, at ${rate}/s`,
+    kind: 'latency',
+    unit: 'ms',
+    value: percentile(visibleAfterAck, 99),
+    target: atMost(100),
+  },
+  {
+    component: 'order-api',
+    metric: `pay acknowledged → ranked p50, at ${rate}/s`,
+    kind: 'latency',
+    unit: 'ms',
+    value: percentile(visibleAfterAck, 50),
+  },
+  {
+    component: 'order-api',
+    metric: `pay sent → ranked p99, at ${rate}/s`,
+    kind: 'latency',
+    unit: 'ms',
+    value: percentile(visibleAfterSend, 99),
+  },
+]);
 
 await api.kill();
 await worker.kill();

@@ -11,7 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { anEvent } from '@commerce/events/testing';
-import { deleteKeys, uniqueName } from '@commerce/testing';
+import { atLeast, deleteKeys, uniqueName, writeBenchResults } from '@commerce/testing';
 import { readConfig } from '../src/config.ts';
 import { createConsumer } from '../src/consumer.ts';
 import { createDeps } from '../src/deps.ts';
@@ -111,4 +111,31 @@ console.log(`redis-benchmark -c 3 -P 1 ops/s ${col((r) => r.zincrby)}`);
 console.log(`redis-benchmark -c 50 -P 16     ${col((r) => r.pipelined)}`);
 console.log(`ratio to -c 3 -P 1              ${col((r) => r.worker / r.zincrby, 2)}`);
 console.log(`ratio to -c 50 -P 16            ${col((r) => r.worker / r.pipelined, 3)}`);
+writeBenchResults([
+  {
+    component: 'ranking-worker',
+    metric: `events/s vs redis-benchmark ZINCRBY -c 3 -P 1, ${total} events`,
+    kind: 'throughput',
+    unit: 'events/s',
+    value: median(rounds.map((r) => r.worker)),
+    anchor: {
+      name: 'redis-benchmark ZINCRBY -c 3 -P 1',
+      value: median(rounds.map((r) => r.zincrby)),
+    },
+    ratio: median(rounds.map((r) => r.worker / r.zincrby)),
+    target: atLeast(0.2),
+  },
+  {
+    component: 'ranking-worker',
+    metric: 'events/s vs redis-benchmark ZINCRBY -c 50 -P 16',
+    kind: 'throughput',
+    unit: 'events/s',
+    value: median(rounds.map((r) => r.worker)),
+    anchor: {
+      name: 'redis-benchmark ZINCRBY -c 50 -P 16',
+      value: median(rounds.map((r) => r.pipelined)),
+    },
+    ratio: median(rounds.map((r) => r.worker / r.pipelined)),
+  },
+]);
 await h.close();

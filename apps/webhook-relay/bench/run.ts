@@ -10,20 +10,28 @@
 // The relay's deliveries are recorded up front (the consumer's fan-out), so throughput
 // times the delivery path alone, from the scheduler's start to the last recorded outcome.
 //   pnpm --filter @commerce/webhook-relay bench [deliveries] [rounds] [concurrency]   default 3000 3 32
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { cpuMs, inParallel, median, percentile, stackLogDir, waitFor } from '@commerce/testing';
+import {
+  atLeast,
+  atMost,
+  cpuMs,
+  inParallel,
+  median,
+  percentile,
+  stackLogDir,
+  waitFor,
+  writeBenchResults,
+} from '@commerce/testing';
 import { Agent, request } from 'undici';
 import { readConfig } from '../src/config.ts';
 import { createDeps } from '../src/deps.ts';
 import { signedHeaders } from '../src/dispatch/signer.ts';
-import { webhookBody } from '../src/domain/model.ts';
 import { newSigningSecret } from '../src/domain/secrets.ts';
 import { createHarness, logger } from '../test/support/harness.ts';
+import { events, startReceiver } from './fixtures.ts';
 
 const total = Number(process.argv[2] ?? 3_000);
 const rounds = Number(process.argv[3] ?? 3);
@@ -39,36 +47,6 @@ const perDelivery = (before: ReturnType<typeof cpu>, n: number) => {
 };
 const cpuRelay: { node: number; db: number }[] = [];
 const cpuLoop: { node: number; db: number }[] = [];
-
-async function startReceiver(
-  mode: 'ok' | 'fail-once',
-): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'receiver.ts'), mode], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const [chunk] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
-  return { url: `http://127.0.0.1:${chunk.toString().trim()}/hook`, child };
-}
-
-function events(count: number) {
-  return Array.from({ length: count }, () => {
-    const id = randomUUID();
-    const occurredAt = Date.now();
-    const data = {
-      eventId: id,
-      occurredAt,
-      orderId: randomUUID(),
-      amount: 39_900,
-      currency: 'KRW',
-    };
-    return {
-      id,
-      type: 'PaymentCompleted' as const,
-      occurredAt: new Date(occurredAt),
-      body: webhookBody({ type: 'PaymentCompleted', id, occurredAt, data }),
-    };
-  });
-}
 
 /** A relay (scheduler + stores, no consumer) with one endpoint at `url`; `deliver(n)` times n deliveries. */
 async function relayFor(url: string, extra: Record<string, string> = {}) {
@@ -202,6 +180,33 @@ await punctual.close();
 flaky.child.kill();
 await h.close();
 
+writeBenchResults([
+  {
+    component: 'webhook-relay',
+    metric: `deliveries, ${total} × ${rounds} rounds, ${concurrency} in flight`,
+    kind: 'throughput',
+    unit: 'deliveries/s',
+    value: median(relayRates),
+    anchor: { name: 'plain undici loop', value: median(loopRates) },
+    ratio: median(ratios),
+    target: atLeast(0.5),
+  },
+  {
+    component: 'webhook-relay',
+    metric: `retry lateness p99, ${late.length} retries`,
+    kind: 'latency',
+    unit: 'ms',
+    value: percentile(late, 99),
+    target: atMost(250),
+  },
+  {
+    component: 'webhook-relay',
+    metric: `retry lateness p50, ${late.length} retries`,
+    kind: 'latency',
+    unit: 'ms',
+    value: percentile(late, 50),
+  },
+]);
 console.log(
   JSON.stringify(
     {

@@ -1,6 +1,7 @@
 // Consumer benchmark: ConsumerRunner (decode through the registry, dispatch, commits after
 // the handler) with a no-op handler, against Kafka's ConsumerPerformance, both reading the
 // same pre-produced topic from the beginning with a new group per run, interleaved.
+import { atLeast, writeBenchResults } from '@commerce/testing';
 import { Registry } from 'prom-client';
 import { ConsumerRunner } from '../src/consumer-runner.ts';
 import {
@@ -94,6 +95,17 @@ async function main() {
       `RESULT consumer: ours ${Math.round(result.ours)} msgs/s, ConsumerPerformance ` +
         `${Math.round(result.theirs)} msgs/s, ratio ${result.ratio.toFixed(2)} (target >= 0.30)`,
     );
+    writeBenchResults([
+      {
+        component: 'kafka consumer',
+        metric: `ConsumerRunner, no-op handler, ${MESSAGES} events`,
+        kind: 'throughput',
+        unit: 'msgs/s',
+        value: result.ours,
+        anchor: { name: 'ConsumerPerformance', value: result.theirs },
+        target: atLeast(0.3),
+      },
+    ]);
   } finally {
     await ctx.close();
   }

@@ -1,6 +1,7 @@
 // Producer benchmark: EventProducer (Avro through the registry, headers, acks=all,
 // idempotent) against Kafka's ProducerPerformance (256-byte records, acks=all), on the same
 // broker and topic, interleaved; prints the median of each side and their ratio.
+import { atLeast, writeBenchResults } from '@commerce/testing';
 import { CompressionTypes } from 'kafkajs';
 import {
   type BenchContext,
@@ -80,6 +81,25 @@ async function main() {
         `${Math.round(vsKafka.theirs)} msgs/s, ratio ${vsKafka.ratio.toFixed(2)} (target >= 0.25); ` +
         `gzip/none ${gzip.ratio.toFixed(2)}`,
     );
+    writeBenchResults([
+      {
+        component: 'kafka producer',
+        metric: `EventProducer.publish, ${RECORDS} events`,
+        kind: 'throughput',
+        unit: 'msgs/s',
+        value: vsKafka.ours,
+        anchor: { name: 'ProducerPerformance', value: vsKafka.theirs },
+        target: atLeast(0.25),
+      },
+      {
+        component: 'kafka producer',
+        metric: 'gzip-compressed batches',
+        kind: 'throughput',
+        unit: 'msgs/s',
+        value: gzip.ours,
+        anchor: { name: 'same, uncompressed', value: gzip.theirs },
+      },
+    ]);
   } finally {
     await ctx.close();
   }

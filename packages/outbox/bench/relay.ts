@@ -4,6 +4,7 @@
 // interleaved 3 times in one run. Usage (stack up):
 //   pnpm --filter @commerce/outbox bench [events]      default 20000
 import { performance } from 'node:perf_hooks';
+import { writeBenchResults } from '@commerce/testing';
 import { createOutboxHarness } from '../test/harness.ts';
 
 const total = Number(process.argv[2] ?? 20_000);
@@ -57,4 +58,19 @@ for (const [name, values] of Object.entries(runs)) {
     `${name.padEnd(8)} median ${Math.round(m)} events/s  (ratio to direct ${(m / base).toFixed(2)})  runs ${values.map(Math.round).join(', ')}`,
   );
 }
+writeBenchResults(
+  (
+    [
+      ['outbox', '1 relay'],
+      ['outbox2', '2 relays'],
+    ] as const
+  ).map(([name, label]) => ({
+    component: 'outbox relay',
+    metric: `${label}, rows to acknowledged messages, ${total} events`,
+    kind: 'throughput' as const,
+    unit: 'events/s',
+    value: median(runs[name]),
+    anchor: { name: 'EventProducer direct', value: base },
+  })),
+);
 await h.close();

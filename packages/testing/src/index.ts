@@ -1,4 +1,5 @@
 export * from './bench.ts';
+export * from './bench-result.ts';
 export * from './broker.ts';
 export * from './database-server.ts';
 export * from './overload.ts';
