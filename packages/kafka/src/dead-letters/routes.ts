@@ -1,5 +1,11 @@
 import type { EventCodec } from '@commerce/events';
-import { DomainError, errorResponses, type HttpApp, requireOperatorKey } from '@commerce/service';
+import {
+  DomainError,
+  errorResponses,
+  type HttpApp,
+  operatorSecurity,
+  requireOperatorKey,
+} from '@commerce/service';
 import type { Kafka } from 'kafkajs';
 import { z } from 'zod';
 import {
@@ -53,6 +59,7 @@ export function registerDeadLetterRoutes(app: HttpApp, deps: DeadLetterRoutesDep
       '/ops/dead-letters',
       {
         schema: {
+          security: operatorSecurity.security,
           summary: `Dead letters of ${topic}, oldest first per partition`,
           querystring: z.strictObject({
             partition: partition.optional(),
@@ -66,7 +73,8 @@ export function registerDeadLetterRoutes(app: HttpApp, deps: DeadLetterRoutesDep
               total: z.number().int(),
               items: z.array(deadLetter),
             }),
-            ...errorResponses(400, 401),
+            ...operatorSecurity.errors,
+            ...errorResponses(400),
           },
         },
       },
@@ -80,6 +88,7 @@ export function registerDeadLetterRoutes(app: HttpApp, deps: DeadLetterRoutesDep
       '/ops/dead-letters/:partition/:offset',
       {
         schema: {
+          security: operatorSecurity.security,
           summary: 'One dead letter, its value decoded through the schema registry when it can be',
           params: z.strictObject({ partition, offset }),
           response: {
@@ -89,7 +98,8 @@ export function registerDeadLetterRoutes(app: HttpApp, deps: DeadLetterRoutesDep
               reason: z.string().optional(),
               valueBase64: z.string().nullable().optional(),
             }),
-            ...errorResponses(400, 401, 404),
+            ...operatorSecurity.errors,
+            ...errorResponses(400, 404),
           },
         },
       },
@@ -110,6 +120,7 @@ export function registerDeadLetterRoutes(app: HttpApp, deps: DeadLetterRoutesDep
       '/ops/dead-letters/replay',
       {
         schema: {
+          security: operatorSecurity.security,
           summary: 'Re-sends a range of one partition’s dead letters to their original topics',
           description:
             'Key, value and original headers are kept; `dlq-replayed-from` marks the replay.',
@@ -121,7 +132,8 @@ export function registerDeadLetterRoutes(app: HttpApp, deps: DeadLetterRoutesDep
             }),
           response: {
             200: z.object({ replayed: z.number().int(), items: z.array(deadLetter) }),
-            ...errorResponses(400, 401),
+            ...operatorSecurity.errors,
+            ...errorResponses(400),
           },
         },
       },
@@ -134,6 +146,7 @@ export function registerDeadLetterRoutes(app: HttpApp, deps: DeadLetterRoutesDep
       '/ops/dead-letters/purge',
       {
         schema: {
+          security: operatorSecurity.security,
           summary: 'Deletes one partition’s dead letters before an offset',
           body: z.strictObject({ partition, beforeOffset: offset }),
           response: { 200: z.object({ purged: z.literal(true) }), ...errorResponses(400, 401) },
