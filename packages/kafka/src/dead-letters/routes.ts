@@ -126,18 +126,19 @@ export function registerDeadLetterRoutes(app: HttpApp, deps: DeadLetterRoutesDep
             'Key, value and original headers are kept; `dlq-replayed-from` marks the replay.',
           body: z
             .strictObject({ partition, fromOffset: offset, toOffset: offset.optional() })
-            .refine((b) => b.toOffset === undefined || BigInt(b.toOffset) >= BigInt(b.fromOffset), {
-              message: 'toOffset must not be before fromOffset',
-              path: ['toOffset'],
-            }),
+            .describe('toOffset, when given, is not before fromOffset (422 INVALID_OFFSET_RANGE)'),
           response: {
             200: z.object({ replayed: z.number().int(), items: z.array(deadLetter) }),
             ...operatorSecurity.errors,
-            ...errorResponses(400),
+            ...errorResponses(400, 422),
           },
         },
       },
       async (request) => {
+        // Not in the body schema: JSON Schema cannot compare two fields.
+        const { fromOffset, toOffset } = request.body;
+        if (toOffset !== undefined && BigInt(toOffset) < BigInt(fromOffset))
+          throw new DomainError('INVALID_OFFSET_RANGE', 'toOffset must not be before fromOffset');
         const { replayed } = await replayDeadLetters(kafka, topic, request.body);
         return { replayed: replayed.length, items: replayed.map(summary) };
       },
@@ -149,7 +150,13 @@ export function registerDeadLetterRoutes(app: HttpApp, deps: DeadLetterRoutesDep
           security: operatorSecurity.security,
           summary: 'Deletes one partition’s dead letters before an offset',
           body: z.strictObject({ partition, beforeOffset: offset }),
-          response: { 200: z.object({ purged: z.literal(true) }), ...errorResponses(400, 401) },
+          description:
+            'A partition the topic does not have is 404; an offset past its end is 422 OFFSET_OUT_OF_RANGE.',
+          response: {
+            200: z.object({ purged: z.literal(true) }),
+            ...operatorSecurity.errors,
+            ...errorResponses(400, 404, 422),
+          },
         },
       },
       async (request) => {

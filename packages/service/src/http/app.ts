@@ -67,7 +67,11 @@ export async function createHttpShell(options: HttpShellOptions) {
   const errors = installErrorHandling(app, {
     ...options.statusByCode,
     ...shellErrorStatus,
+    // The dead-letter routes' (@commerce/kafka).
     DEAD_LETTER_NOT_FOUND: 404,
+    DEAD_LETTER_PARTITION_NOT_FOUND: 404,
+    INVALID_OFFSET_RANGE: 422,
+    OFFSET_OUT_OF_RANGE: 422,
   });
   documentBodyRefusals(app);
   app.decorateRequest('shopper', undefined);
