@@ -27,6 +27,8 @@ export interface DeadLetterRoutesDeps {
 
 const offset = z.string().regex(/^\d{1,19}$/, 'an offset: digits only');
 const partition = z.coerce.number().int().min(0).max(10_000);
+// In a JSON body a partition is a number: coercion (for the query and path) took null as 0.
+const bodyPartition = z.number().int().min(0).max(10_000);
 
 const deadLetter = z.object({
   partition: z.number().int(),
@@ -125,7 +127,11 @@ export function registerDeadLetterRoutes(app: HttpApp, deps: DeadLetterRoutesDep
           description:
             'Key, value and original headers are kept; `dlq-replayed-from` marks the replay.',
           body: z
-            .strictObject({ partition, fromOffset: offset, toOffset: offset.optional() })
+            .strictObject({
+              partition: bodyPartition,
+              fromOffset: offset,
+              toOffset: offset.optional(),
+            })
             .describe('toOffset, when given, is not before fromOffset (422 INVALID_OFFSET_RANGE)'),
           response: {
             200: z.object({ replayed: z.number().int(), items: z.array(deadLetter) }),
@@ -149,7 +155,7 @@ export function registerDeadLetterRoutes(app: HttpApp, deps: DeadLetterRoutesDep
         schema: {
           security: operatorSecurity.security,
           summary: 'Deletes one partition’s dead letters before an offset',
-          body: z.strictObject({ partition, beforeOffset: offset }),
+          body: z.strictObject({ partition: bodyPartition, beforeOffset: offset }),
           description:
             'A partition the topic does not have is 404; an offset past its end is 422 OFFSET_OUT_OF_RANGE.',
           response: {
