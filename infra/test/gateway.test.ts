@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@commerce/testing';
@@ -93,6 +94,33 @@ describe('the local gateway', () => {
       error: { code: 'ROUTE_NOT_FOUND', message: expect.any(String) },
       requestId: res.headers.get('x-request-id'),
     });
+  });
+
+  it('when a client sends TRACE, then the service behind an API path answers it, and the gateway elsewhere', async () => {
+    // fetch refuses to send TRACE; nginx refuses it before any location unless told otherwise.
+    const trace = (path: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest(`${gateway}${path}`, { method: 'TRACE' }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => {
+            body += chunk.toString();
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject).end();
+      });
+    for (const [path, upstream] of [
+      ['/coupons/c-1', 'coupon-api'],
+      ['/orders/o-1', 'order-api'],
+      ['/webhooks/endpoints', 'webhook-relay'],
+    ] as const) {
+      const answer = await trace(path);
+      expect(answer.status, path).toBe(200);
+      expect(JSON.parse(answer.body), path).toMatchObject({ upstream, method: 'TRACE', url: path });
+    }
+    const elsewhere = await trace('/console/');
+    expect(elsewhere.status).toBe(405);
+    expect(JSON.parse(elsewhere.body)).toMatchObject({ error: { code: 'METHOD_NOT_ALLOWED' } });
   });
 
   it('overwrites the X-Forwarded-* a client sends instead of appending to them', async () => {

@@ -85,7 +85,7 @@ const cases: Case[] = [
           { productId, quantity: 1 },
         ],
       }),
-    400,
+    422,
   ],
   [
     'POST /orders naming another user',

@@ -71,7 +71,15 @@ export function registerUserRoutes(app: HttpApp, deps: Deps, access: PublicAcces
       'Server-sent events: coupon-result for each decided request of the token’s user. Each event id is the request id; reconnect with Last-Event-ID to receive the results decided after it.',
     security: shopperSecurity.security,
     headers: lastEventId,
-    response: { ...shopperSecurity.errors, ...errorResponses(400) },
+    response: {
+      200: {
+        description:
+          'An open stream: `: connected` at once, a `: heartbeat` comment line while idle, then `id: <requestId>`, `event: coupon-result`, `data: <JSON result>` per decided request; an `error` event ends it if replaying fails.',
+        content: { 'text/event-stream': { schema: z.string() } },
+      },
+      ...shopperSecurity.errors,
+      ...errorResponses(400),
+    },
   };
   app.get(
     `/users/${SELF}/coupon-events`,

@@ -7,6 +7,8 @@ export const orderErrorStatus = {
   ORDER_NOT_FOUND: 404,
   /** An order names a product that does not exist: the request is well-formed but unusable. */
   UNKNOWN_PRODUCT: 422,
+  /** Two lines of one order name the same product (JSON Schema cannot say "unique by productId"). */
+  DUPLICATE_ORDER_LINE: 422,
   ORDER_ALREADY_PAID: 409,
   OUT_OF_STOCK: 409,
   AMOUNT_MISMATCH: 422,

@@ -18,13 +18,20 @@ export interface PlaceOrderInput {
 /**
  * A shopper places an order: each line gets the product's current price, the total is
  * their sum, and the order waits for its payment (PENDING). Stock is not reserved here;
- * the payment takes it, or fails with OUT_OF_STOCK.
+ * the payment takes it, or fails with OUT_OF_STOCK. A product is on one line at most (its
+ * quantity says how many).
  */
 export async function placeOrder(
   deps: PlaceOrderDeps,
   input: PlaceOrderInput,
   idempotency?: IdempotencyScope,
 ): Promise<Idempotent<OrderView>> {
+  const productIds = input.items.map((item) => item.productId);
+  if (new Set(productIds).size !== productIds.length)
+    throw new DomainError(
+      'DUPLICATE_ORDER_LINE',
+      'each product may appear once; put the quantity on its line',
+    );
   return deps.store.transaction((tx) =>
     runOnce(tx, idempotency, async () => {
       const prices = await tx.productPrices(input.items.map((item) => item.productId));

@@ -31,9 +31,9 @@ const newOrder = z.strictObject({
     .array(orderLine.strict())
     .min(1)
     .max(50)
-    .refine((items) => new Set(items.map((i) => i.productId)).size === items.length, {
-      message: 'each product may appear once; put the quantity on its line',
-    }),
+    .describe(
+      'one line per product: a product on two lines is 422 DUPLICATE_ORDER_LINE; one that does not exist is 422 UNKNOWN_PRODUCT',
+    ),
 });
 
 const payment = z.strictObject({ amount: minorUnits, method: paymentMethod });

@@ -1,4 +1,5 @@
 import type { DecodedEvent, EventCodec } from '@commerce/events';
+import { DomainError } from '@commerce/service';
 import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { deadLetterHeaders } from '../dead-letter.ts';
 import { readPartitions } from '../topic-reader.ts';
@@ -184,6 +185,21 @@ export async function purgeDeadLetters(
     // kafkajs finds the partition's leader in its cached metadata only: load it first, or the
     // delete fails with BrokerNotFound.
     await admin.fetchTopicMetadata({ topics: [topic] });
+    // Kafka refuses an unknown partition or an offset past the end; both were 500s.
+    const end = (await admin.fetchTopicOffsets(topic)).find(
+      (p) => p.partition === target.partition,
+    );
+    if (!end)
+      throw new DomainError(
+        'DEAD_LETTER_PARTITION_NOT_FOUND',
+        `${topic} has no partition ${target.partition}`,
+      );
+    if (BigInt(target.beforeOffset) > BigInt(end.high))
+      throw new DomainError(
+        'OFFSET_OUT_OF_RANGE',
+        `partition ${target.partition} of ${topic} ends at offset ${end.high}`,
+        { high: end.high },
+      );
     await admin.deleteTopicRecords({
       topic,
       partitions: [{ partition: target.partition, offset: target.beforeOffset }],

@@ -1,5 +1,11 @@
 import type { EventCodec } from '@commerce/events';
-import { DomainError, errorResponses, type HttpApp, requireOperatorKey } from '@commerce/service';
+import {
+  DomainError,
+  errorResponses,
+  type HttpApp,
+  operatorSecurity,
+  requireOperatorKey,
+} from '@commerce/service';
 import type { Kafka } from 'kafkajs';
 import { z } from 'zod';
 import {
@@ -21,6 +27,8 @@ export interface DeadLetterRoutesDeps {
 
 const offset = z.string().regex(/^\d{1,19}$/, 'an offset: digits only');
 const partition = z.coerce.number().int().min(0).max(10_000);
+// In a JSON body a partition is a number: coercion (for the query and path) took null as 0.
+const bodyPartition = z.number().int().min(0).max(10_000);
 
 const deadLetter = z.object({
   partition: z.number().int(),
@@ -53,6 +61,7 @@ export function registerDeadLetterRoutes(app: HttpApp, deps: DeadLetterRoutesDep
       '/ops/dead-letters',
       {
         schema: {
+          security: operatorSecurity.security,
           summary: `Dead letters of ${topic}, oldest first per partition`,
           querystring: z.strictObject({
             partition: partition.optional(),
@@ -66,7 +75,8 @@ export function registerDeadLetterRoutes(app: HttpApp, deps: DeadLetterRoutesDep
               total: z.number().int(),
               items: z.array(deadLetter),
             }),
-            ...errorResponses(400, 401),
+            ...operatorSecurity.errors,
+            ...errorResponses(400),
           },
         },
       },
@@ -80,6 +90,7 @@ export function registerDeadLetterRoutes(app: HttpApp, deps: DeadLetterRoutesDep
       '/ops/dead-letters/:partition/:offset',
       {
         schema: {
+          security: operatorSecurity.security,
           summary: 'One dead letter, its value decoded through the schema registry when it can be',
           params: z.strictObject({ partition, offset }),
           response: {
@@ -89,7 +100,8 @@ export function registerDeadLetterRoutes(app: HttpApp, deps: DeadLetterRoutesDep
               reason: z.string().optional(),
               valueBase64: z.string().nullable().optional(),
             }),
-            ...errorResponses(400, 401, 404),
+            ...operatorSecurity.errors,
+            ...errorResponses(400, 404),
           },
         },
       },
@@ -110,22 +122,29 @@ export function registerDeadLetterRoutes(app: HttpApp, deps: DeadLetterRoutesDep
       '/ops/dead-letters/replay',
       {
         schema: {
+          security: operatorSecurity.security,
           summary: 'Re-sends a range of one partition’s dead letters to their original topics',
           description:
             'Key, value and original headers are kept; `dlq-replayed-from` marks the replay.',
           body: z
-            .strictObject({ partition, fromOffset: offset, toOffset: offset.optional() })
-            .refine((b) => b.toOffset === undefined || BigInt(b.toOffset) >= BigInt(b.fromOffset), {
-              message: 'toOffset must not be before fromOffset',
-              path: ['toOffset'],
-            }),
+            .strictObject({
+              partition: bodyPartition,
+              fromOffset: offset,
+              toOffset: offset.optional(),
+            })
+            .describe('toOffset, when given, is not before fromOffset (422 INVALID_OFFSET_RANGE)'),
           response: {
             200: z.object({ replayed: z.number().int(), items: z.array(deadLetter) }),
-            ...errorResponses(400, 401),
+            ...operatorSecurity.errors,
+            ...errorResponses(400, 422),
           },
         },
       },
       async (request) => {
+        // Not in the body schema: JSON Schema cannot compare two fields.
+        const { fromOffset, toOffset } = request.body;
+        if (toOffset !== undefined && BigInt(toOffset) < BigInt(fromOffset))
+          throw new DomainError('INVALID_OFFSET_RANGE', 'toOffset must not be before fromOffset');
         const { replayed } = await replayDeadLetters(kafka, topic, request.body);
         return { replayed: replayed.length, items: replayed.map(summary) };
       },
@@ -134,9 +153,16 @@ export function registerDeadLetterRoutes(app: HttpApp, deps: DeadLetterRoutesDep
       '/ops/dead-letters/purge',
       {
         schema: {
+          security: operatorSecurity.security,
           summary: 'Deletes one partition’s dead letters before an offset',
-          body: z.strictObject({ partition, beforeOffset: offset }),
-          response: { 200: z.object({ purged: z.literal(true) }), ...errorResponses(400, 401) },
+          body: z.strictObject({ partition: bodyPartition, beforeOffset: offset }),
+          description:
+            'A partition the topic does not have is 404; an offset past its end is 422 OFFSET_OUT_OF_RANGE.',
+          response: {
+            200: z.object({ purged: z.literal(true) }),
+            ...operatorSecurity.errors,
+            ...errorResponses(400, 404, 422),
+          },
         },
       },
       async (request) => {

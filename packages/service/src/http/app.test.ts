@@ -108,6 +108,35 @@ describe('HTTP shell', () => {
     expect(res.json()).toMatchObject({ error: { code: 'ROUTE_NOT_FOUND' }, requestId: 'req-123' });
   });
 
+  it('when a known path is called with a method it does not serve, then 405 names the allowed ones', async () => {
+    const app = await build();
+    app.get('/things/:thingId', async () => ({}));
+    app.post('/things/special', async () => ({}));
+    app.register(async (child) => {
+      child.delete('/things/:thingId', async () => ({}));
+    });
+    for (const [method, url, allow] of [
+      ['PUT', '/things', 'POST'],
+      ['PATCH', '/things/t-1?x=1', 'DELETE, GET, HEAD'],
+      ['POST', '/openapi.json', 'GET, HEAD'],
+      // A QUERY without Content-Type would be refused with 400 before routing.
+      ['QUERY', '/things', 'POST'],
+      // The concrete path's methods, not those of /things/:thingId that also matches it.
+      ['PUT', '/things/special', 'POST'],
+    ] as const) {
+      const res = await app.inject({ method, url, headers: { 'x-request-id': 'req-405' } });
+      expect(res.statusCode, `${method} ${url}`).toBe(405);
+      expect(res.headers.allow, `${method} ${url}`).toBe(allow);
+      expect(res.json()).toEqual({
+        error: { code: 'METHOD_NOT_ALLOWED', message: expect.stringContaining(allow) },
+        requestId: 'req-405',
+      });
+    }
+    const unknown = await app.inject({ method: 'PUT', url: '/things/t-1/parts' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.headers.allow).toBeUndefined();
+  });
+
   it('answers /readyz 503 naming the dependency that is down', async () => {
     const app = await build({
       db: async () => undefined,

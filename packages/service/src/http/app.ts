@@ -1,5 +1,5 @@
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -13,7 +13,7 @@ import { shellErrorStatus } from './error-codes.ts';
 import { installErrorHandling, type StatusByCode } from './errors.ts';
 import { installOperationsRoutes, type ReadinessCheck } from './operations.ts';
 import { safeRequestId, validTraceparent } from './request-headers.ts';
-import { securitySchemes } from './schemas.ts';
+import { errorResponses, securitySchemes } from './schemas.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -64,11 +64,16 @@ export async function createHttpShell(options: HttpShellOptions) {
   app.setSerializerCompiler(serializerCompiler);
   // Codes the shell itself raises (auth, limits, shedding, operator routes) keep their status
   // whatever the service maps.
-  installErrorHandling(app, {
+  const errors = installErrorHandling(app, {
     ...options.statusByCode,
     ...shellErrorStatus,
+    // The dead-letter routes' (@commerce/kafka).
     DEAD_LETTER_NOT_FOUND: 404,
+    DEAD_LETTER_PARTITION_NOT_FOUND: 404,
+    INVALID_OFFSET_RANGE: 422,
+    OFFSET_OUT_OF_RANGE: 422,
   });
+  documentBodyRefusals(app);
   app.decorateRequest('shopper', undefined);
   if (options.overload) await installOverloadShedding(app, options.overload);
 
@@ -84,6 +89,7 @@ export async function createHttpShell(options: HttpShellOptions) {
     reply.header('x-request-id', request.id);
     request.traceparent = validTraceparent(request.headers.traceparent);
   });
+  app.addHook('onRequest', errors.answerUnroutedEarly);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     duration.observe(
@@ -105,6 +111,21 @@ export async function createHttpShell(options: HttpShellOptions) {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   installOperationsRoutes(app, options.readiness ?? {}, metrics);
   return app;
+}
+
+/**
+ * Every route that takes a body can be refused by Fastify before its handler: 413 over
+ * bodyLimit, 415 for a content type it does not parse, 400 for a body that does not parse.
+ * Each such route's document says so, whatever the service declared.
+ */
+function documentBodyRefusals(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    if (!route.schema?.body || route.schema.hide) return;
+    route.schema.response = {
+      ...errorResponses(400, 413, 415),
+      ...(route.schema.response as Record<string, unknown> | undefined),
+    };
+  });
 }
 
 /** Prometheus registry with the process metrics (memory, event loop lag, GC) and the service label. */

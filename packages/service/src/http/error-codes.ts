@@ -14,6 +14,8 @@ export const shellErrorStatus = {
   FORBIDDEN_USER: 403,
   /** Over the per-user or per-address request rate; Retry-After says when to come back. */
   RATE_LIMITED: 429,
+  /** A known path with a method it does not serve; `Allow` lists the ones it does. */
+  METHOD_NOT_ALLOWED: 405,
   /** Shed before any work was accepted (event loop or heap over its limit); Retry-After set. */
   OVERLOADED: 503,
   /** A dependency (database, Kafka) is away; nothing was written. Retry-After set. */

@@ -1,10 +1,11 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   isResponseSerializationError,
 } from 'fastify-type-provider-zod';
 import { DomainError, type ErrorBody } from '../errors.ts';
 import { isTransientFailure } from '../transient-failures.ts';
+import { trackAllowedMethods } from './allowed-methods.ts';
 
 /** HTTP status of each domain error code an API can answer with; unknown codes are 500s. */
 export type StatusByCode = Readonly<Record<string, number>>;
@@ -18,9 +19,11 @@ const body = (requestId: string, code: string, message: string, details?: unknow
  * One error handler for every route: validation failures are 400 with the offending
  * fields, domain errors get their mapped status, Fastify's own client errors keep theirs,
  * a dependency away (a transient failure: database stopped, Kafka unreachable) is a 503 the
- * caller may retry, and anything else is a 500 whose details stay in the log, never in the response.
+ * caller may retry, and anything else is a 500 whose details stay in the log, never in the
+ * response. A path no route serves is 404; a path served with other methods only is 405 with
+ * `Allow`. Install it before the routes: it learns their methods as they are added.
  */
-export function installErrorHandling(app: FastifyInstance, statusByCode: StatusByCode): void {
+export function installErrorHandling(app: FastifyInstance, statusByCode: StatusByCode) {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const details = err.validation.map((v) => ({
@@ -59,9 +62,28 @@ export function installErrorHandling(app: FastifyInstance, statusByCode: StatusB
       .send(body(request.id, 'INTERNAL', 'something went wrong; quote the request id'));
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply
+  const allowedMethods = trackAllowedMethods(app);
+  const unrouted = (request: FastifyRequest, reply: FastifyReply) => {
+    const allowed = allowedMethods(request.url);
+    if (allowed.length > 0) {
+      const message = `${request.method} is not allowed here; use ${allowed.join(', ')}`;
+      return reply
+        .status(405)
+        .header('allow', allowed.join(', '))
+        .send(body(request.id, 'METHOD_NOT_ALLOWED', message));
+    }
+    return reply
       .status(404)
-      .send(body(request.id, 'ROUTE_NOT_FOUND', `no route ${request.method} ${request.url}`)),
-  );
+      .send(body(request.id, 'ROUTE_NOT_FOUND', `no route ${request.method} ${request.url}`));
+  };
+  app.setNotFoundHandler(unrouted);
+  return {
+    /**
+     * Answers an unrouted request before its body is read (Fastify would refuse a QUERY
+     * without Content-Type with 400 first). Add it after the hooks every answer needs.
+     */
+    answerUnroutedEarly: async (request: FastifyRequest, reply: FastifyReply) => {
+      if (request.is404) return unrouted(request, reply);
+    },
+  };
 }
