@@ -1,4 +1,10 @@
-import { stackAddresses, startRedisCluster } from '@commerce/testing';
+import { shutdownGraceMs } from '@commerce/service';
+import {
+  type ServiceProcess,
+  signalMidBatch,
+  stackAddresses,
+  startRedisCluster,
+} from '@commerce/testing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { admissionKeys } from '../../src/data-access/admission-keys.ts';
@@ -74,6 +80,44 @@ describe('the coupon rush, end to end', () => {
       await running.waitAllNotified(couponId, 150_000);
 
       expect(kills).toHaveLength(2);
+      await expectRushInvariants(running, couponId, 1_000, results);
+    },
+    SCENARIO_TIMEOUT,
+  );
+
+  it(
+    'when a worker gets SIGTERM mid-rush and is restarted, then it exits within its grace period and the same invariants hold',
+    async () => {
+      system = await startCouponSystem({ workers: 2 });
+      const running = system;
+      const couponId = await running.createCoupon(1_000);
+      const decided = () =>
+        running.prisma.couponRequest.count({ where: { couponId, status: { not: 'PENDING' } } });
+      const stopping = running.workers[0] as ServiceProcess;
+      // While the workers are busy deciding (batches back to back), as in the SIGKILL case.
+      const stopped = (async () => {
+        const exit = await signalMidBatch(
+          stopping,
+          'SIGTERM',
+          async () => (await decided()) >= 300,
+          120_000,
+        );
+        running.workers[0] = await running.startWorker(0);
+        return exit;
+      })();
+
+      const results = await rush(running, couponId, {
+        users: 3_000,
+        repeaters: 1_000,
+        prefix: couponId,
+        concurrency: 50,
+      });
+      const exit = await stopped;
+      await running.waitAllNotified(couponId, 150_000);
+
+      // Exit 0: the stop finished its batch and commit by itself (the grace timer exits 1).
+      expect(exit.code, stopping.output().slice(-4_000)).toBe(0);
+      expect(exit.exitMs).toBeLessThan(shutdownGraceMs);
       await expectRushInvariants(running, couponId, 1_000, results);
     },
     SCENARIO_TIMEOUT,
