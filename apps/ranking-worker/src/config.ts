@@ -27,9 +27,17 @@ const schema = z.object({
   PORT: commonEnv.PORT.default(3102),
   /** Partitions of order-completed processed at once. */
   CONSUMER_CONCURRENCY: consumerConcurrency,
+  /** How long a crashed member keeps its partitions before the group moves them. */
+  CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
   KAFKA_NAME_PREFIX: kafkaNamePrefix,
   /** Operators send it as X-Api-Key to the dead-letter routes; unset, those routes are off. */
   OPERATOR_API_KEY: operatorApiKey.optional(),
+  /**
+   * Test only: after each order is counted, wait this long before its offset may be
+   * committed, so a kill lands mid-batch with orders counted and not yet committed. Never in
+   * production.
+   */
+  FAULT_HOLD_COUNT_MS: z.coerce.number().int().min(0).max(60_000).default(0),
 });
 
 export type Config = z.output<typeof schema>;

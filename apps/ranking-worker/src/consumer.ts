@@ -14,6 +14,7 @@ export function createConsumer(deps: Deps, onFatal: (err: Error) => void): Consu
   return new ConsumerRunner({
     ...groupRunnerBase(deps, consumerGroups.rankingWorker, deps.config.KAFKA_NAME_PREFIX),
     partitionsConsumedConcurrently: deps.config.CONSUMER_CONCURRENCY,
+    sessionTimeoutMs: deps.config.CONSUMER_SESSION_TIMEOUT_MS,
     onFatal,
     handlers: {
       OrderCompleted: async (event, context) => {

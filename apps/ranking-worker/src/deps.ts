@@ -22,6 +22,17 @@ export interface Deps {
   close(): Promise<void>;
 }
 
+/** FAULT_HOLD_COUNT_MS: each count returns only `ms` after Redis applied it (tests only). */
+function holdAfterCount(writer: RankingWriter, ms: number): RankingWriter {
+  return {
+    async countOnce(input) {
+      const outcome = await writer.countOnce(input);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return outcome;
+    },
+  };
+}
+
 /** Creates every client this process uses; close() releases them in reverse order. */
 export async function createDeps(config: Config, logger: Logger): Promise<Deps> {
   const metrics = createMetricsRegistry('ranking-worker');
@@ -44,6 +55,9 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     registers: [metrics],
   });
 
+  const ranking = createRankingWriter(redis, config.RANKING_KEY_PREFIX);
+  if (config.FAULT_HOLD_COUNT_MS)
+    logger.warn({ ms: config.FAULT_HOLD_COUNT_MS }, 'FAULT_HOLD_COUNT_MS: holding every count');
   return {
     config,
     logger,
@@ -51,7 +65,9 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     redis,
     kafka,
     codec,
-    ranking: createRankingWriter(redis, config.RANKING_KEY_PREFIX),
+    ranking: config.FAULT_HOLD_COUNT_MS
+      ? holdAfterCount(ranking, config.FAULT_HOLD_COUNT_MS)
+      : ranking,
     outcomes,
     async close() {
       await redis.quit();

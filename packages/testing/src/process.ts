@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { waitFor } from './bench.ts';
 
 export interface ServiceProcess {
   readonly name: string;
@@ -72,6 +73,38 @@ export async function startServiceProcess(options: {
       await exited;
     },
   };
+}
+
+/** How a signalled process ended: its exit code (null when the signal killed it) and when. */
+export interface SignalledExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Milliseconds from the signal to the exit. */
+  exitMs: number;
+}
+
+/**
+ * The fault suite's kill mid-batch: waits (bounded) until `midBatch()` holds (the worker
+ * has applied part of a batch and not all of it), sends `signal`, and resolves once the
+ * process exited, with how and how long after the signal.
+ */
+export async function signalMidBatch(
+  process: ServiceProcess,
+  signal: NodeJS.Signals,
+  midBatch: () => Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<SignalledExit> {
+  const { child } = process;
+  await waitFor(`${process.name} mid-batch`, timeoutMs, midBatch, 20);
+  if (child.exitCode !== null || child.signalCode !== null)
+    throw new Error(
+      `${process.name} exited before the ${signal}:\n${process.output().slice(-4_000)}`,
+    );
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const sentAt = performance.now();
+  child.kill(signal);
+  const [code, signalCode] = await exited;
+  return { code, signal: signalCode, exitMs: performance.now() - sentAt };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { type ServiceProcess, startServiceProcess } from '@commerce/testing';
+import { shutdownGraceMs } from '@commerce/service';
+import { type ServiceProcess, signalMidBatch, startServiceProcess } from '@commerce/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mixedEvents } from '../support/events.ts';
 import { expectedAggregates } from '../support/expected.ts';
@@ -84,12 +85,13 @@ describe('analytics-worker processes: crashes and rebalances', () => {
     expect(await h.aggregates()).toEqual(expectedAggregates(events));
   });
 
-  it('when a second worker joins and the first leaves while events flow, then the aggregates equal those computed from the events', async () => {
+  it('when a second worker joins and the first gets SIGTERM mid-flush while events flow, then it exits within its grace period and the aggregates equal those computed from the events', async () => {
     h = await createHarness({ BATCH_MAX_RECORDS: '100' });
     const events = mixedEvents(1_500, 5);
     const thirds = [events.slice(0, 500), events.slice(500, 1_000), events.slice(1_000)];
     await h.publish(thirds[0] ?? []);
-    const first = await startWorker('analytics-a');
+    // The first worker's flushes are held open, so its SIGTERM lands mid-flush.
+    const first = await startWorker('analytics-a', { FAULT_HOLD_FLUSH_MS: '200' });
     await expect.poll(() => processedEvents(h as Harness), { timeout: 30_000 }).toBeGreaterThan(0);
     await startWorker('analytics-b');
     await h.publish(thirds[1] ?? []);
@@ -99,7 +101,12 @@ describe('analytics-worker processes: crashes and rebalances', () => {
       })
       .toBe(2);
     await h.publish(thirds[2] ?? []);
-    await first.kill('SIGTERM');
+    const exit = await signalMidBatch(first, 'SIGTERM', async () => {
+      return (await openTransactions(h as Harness)) > 0;
+    });
+    // Exit 0: the stop finished its flush and commit by itself (the grace timer exits 1).
+    expect(exit.code, first.output().slice(-4_000)).toBe(0);
+    expect(exit.exitMs).toBeLessThan(shutdownGraceMs);
 
     await expect.poll(() => h?.lag(), { timeout: 60_000, interval: 300 }).toBe(0);
     expect(await h.aggregates()).toEqual(expectedAggregates(events));

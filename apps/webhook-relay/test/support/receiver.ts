@@ -11,11 +11,11 @@ export interface Received {
   at: number;
 }
 
-/** What the receiver answers to its n-th POST (0-based); `hang` never answers. */
+/** What the receiver answers to its n-th POST (0-based), after `delayMs`; `hang` never answers. */
 export type Behaviour = (
   n: number,
   received: Received,
-) => { status: number; headers?: Record<string, string>; body?: string } | 'hang';
+) => { status: number; headers?: Record<string, string>; body?: string; delayMs?: number } | 'hang';
 
 /**
  * A real HTTP receiver on 127.0.0.1 that records every POST; `verified(secret)` checks
@@ -40,6 +40,7 @@ export async function startReceiver(behaviour: Behaviour = () => ({ status: 204 
       hanging.add(response);
       return;
     }
+    if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
     response.writeHead(answer.status, answer.headers ?? {});
     response.end(answer.body ?? '');
   });
