@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
 
 export interface CreateTopicsOptions {
@@ -13,18 +14,47 @@ export interface TopicChange {
   partitions: number;
 }
 
+type TopicSpecs = readonly { name: string; partitions: number }[];
+
 /**
  * Creates the given topics, or grows their partition count, and waits until every
  * partition has a leader. Idempotent: running it again changes nothing. Partitions are
  * never removed (Kafka cannot), and a topic with more partitions than asked is left alone.
+ * Right after a topic is created a broker can still answer "This server does not host this
+ * topic-partition" (its metadata lags; a known kafkajs pitfall, seen on a loaded CI machine):
+ * the whole step is tried again, a few times, since it is idempotent.
  */
 export async function ensureTopics(
   admin: Admin,
-  specs: readonly { name: string; partitions: number }[],
+  specs: TopicSpecs,
   options: CreateTopicsOptions,
+): Promise<TopicChange[]> {
+  const created = new Set<string>();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ensureOnce(admin, specs, options, created);
+    } catch (err) {
+      if (!isMetadataLag(err) || attempt >= 8) throw err;
+      await sleep(250 * attempt);
+    }
+  }
+}
+
+function isMetadataLag(err: unknown): boolean {
+  const type = (err as { type?: unknown })?.type;
+  return type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE';
+}
+
+/** One attempt; `created` keeps the topics an earlier attempt created, for the report. */
+async function ensureOnce(
+  admin: Admin,
+  specs: TopicSpecs,
+  options: CreateTopicsOptions,
+  created: Set<string>,
 ): Promise<TopicChange[]> {
   const existing = new Set(await admin.listTopics());
   const missing = specs.filter((spec) => !existing.has(spec.name));
+  for (const { name } of missing) created.add(name);
   const configEntries =
     options.minInsyncReplicas === undefined
       ? []
@@ -55,7 +85,7 @@ export async function ensureTopics(
   return specs.map(({ name, partitions }) => ({
     name,
     partitions: Math.max(partitions, partitionCounts.get(name) ?? 0),
-    action: missing.some((m) => m.name === name)
+    action: created.has(name)
       ? 'created'
       : toGrow.some((g) => g.name === name)
         ? 'partitions-added'
