@@ -117,7 +117,9 @@ describe('a relay with only blocked rows left', () => {
     await h.write(free);
     const [message] = await h.read(1);
 
-    expect(share).toBeLessThan(0.1);
+    // A relay that spins takes a whole core (share ≈ 1); the process's own idle work (kafkajs
+    // metadata, timers, GC) measured 0.107 once on a loaded CI machine.
+    expect(share).toBeLessThan(0.25);
     expect((await unpublished('user-stuck')).length).toBe(400);
     expect(message?.key).toBe('user-free');
   }, 60_000);
