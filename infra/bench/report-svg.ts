@@ -122,6 +122,23 @@ const word = (f: BenchFigure) => (f.met === null ? 'no figure' : f.met ? 'met' :
 const rowLabel = (f: BenchFigure) => `${f.component}: ${f.metric}`;
 const verdictColor = (f: BenchFigure) =>
   f.met === null ? COLORS.ours : f.met ? COLORS.met : COLORS.missed;
+const VERDICT_LEGEND = [
+  { color: COLORS.met, label: 'target met' },
+  { color: COLORS.missed, label: 'target missed' },
+  { color: COLORS.ours, label: 'no target' },
+];
+
+/** The anchor's bar beside ours, when the figure has an anchor (drawn as `scale`, labelled as measured). */
+const anchorBar = (f: BenchFigure, scale: (v: number) => number, unitSuffix: string): Bar[] =>
+  f.anchor
+    ? [
+        {
+          value: scale(f.anchor.value),
+          color: COLORS.anchor,
+          label: `${f.anchor.name}: ${formatNumber(f.anchor.value)}${unitSuffix}`,
+        },
+      ]
+    : [];
 
 /** Throughput figures, ours beside the anchor. */
 export function throughputChart(figures: readonly BenchFigure[]): string {
@@ -131,15 +148,7 @@ export function throughputChart(figures: readonly BenchFigure[]): string {
       label: rowLabel(f),
       bars: [
         { value: f.value, color: COLORS.ours, label: `${formatNumber(f.value)} ${f.unit}` },
-        ...(f.anchor
-          ? [
-              {
-                value: f.anchor.value,
-                color: COLORS.anchor,
-                label: `${f.anchor.name}: ${formatNumber(f.anchor.value)}`,
-              },
-            ]
-          : []),
+        ...anchorBar(f, (v) => v, ''),
       ],
     }));
   return barChart({
@@ -169,15 +178,7 @@ export function latencyChart(figures: readonly BenchFigure[]): string {
             ? `${formatNumber(f.value)} ${f.unit}${f.target ? ` (${formatTarget(f.target, f.unit)}: ${word(f)})` : ''}`
             : `no figure${f.target ? ` (target ${formatTarget(f.target, f.unit)})` : ''}`,
         },
-        ...(f.anchor
-          ? [
-              {
-                value: toMs(f.anchor.value, f.unit),
-                color: COLORS.anchor,
-                label: `${f.anchor.name}: ${formatNumber(f.anchor.value)} ${f.unit}`,
-              },
-            ]
-          : []),
+        ...anchorBar(f, (v) => toMs(v, f.unit), ` ${f.unit}`),
       ],
       ...(f.target?.on === 'value' ? { marker: toMs(f.target.threshold, f.unit) } : {}),
     }));
@@ -185,12 +186,7 @@ export function latencyChart(figures: readonly BenchFigure[]): string {
     title: 'Latency per component (dashed: target)',
     unit: 'ms',
     rows,
-    legend: [
-      { color: COLORS.met, label: 'target met' },
-      { color: COLORS.missed, label: 'target missed' },
-      { color: COLORS.ours, label: 'no target' },
-      { color: COLORS.anchor, label: 'anchor' },
-    ],
+    legend: [...VERDICT_LEGEND, { color: COLORS.anchor, label: 'anchor' }],
   });
 }
 
@@ -213,11 +209,7 @@ export function ratioChart(figures: readonly BenchFigure[]): string {
     title: 'Ratio to the anchor against the target (dashed)',
     unit: 'figure ÷ anchor',
     rows,
-    legend: [
-      { color: COLORS.met, label: 'target met' },
-      { color: COLORS.missed, label: 'target missed' },
-      { color: COLORS.ours, label: 'no target' },
-    ],
+    legend: VERDICT_LEGEND,
   });
 }
 

@@ -1,6 +1,7 @@
 import {
   booleanFromEnv,
   commonEnv,
+  consumerEnv,
   databaseUrl,
   kafkaNamePrefix,
   loadConfig,
@@ -50,10 +51,7 @@ const schema = z
       .min(1)
       .max(50_000_000)
       .default(64 * 1024),
-    /** Partitions flushed at once (three topics of three partitions each). */
-    CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
-    /** How long a crashed member keeps its partitions before the group moves them. */
-    CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+    ...consumerEnv,
     /** First pause of a partition whose sink stays down after the in-place retries (doubles up to 30 s). */
     CONSUMER_PAUSE_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
     /** Write facts and aggregates to the analytics database. */

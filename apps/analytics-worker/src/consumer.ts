@@ -1,5 +1,6 @@
 import { consumerGroups, groupNames } from '@commerce/events';
 import { BatchConsumerRunner, groupRunnerBase } from '@commerce/kafka';
+import { consumerTuning } from '@commerce/service';
 import type { Deps } from './deps.ts';
 import {
   analyticsBatchHandler,
@@ -13,8 +14,7 @@ export function createConsumer(deps: Deps, onFatal: (err: Error) => void): Batch
   const names = groupNames(consumerGroups.analyticsWorker, config.KAFKA_NAME_PREFIX);
   return new BatchConsumerRunner({
     ...groupRunnerBase(deps, consumerGroups.analyticsWorker, config.KAFKA_NAME_PREFIX),
-    partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
-    sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
+    ...consumerTuning(config),
     pause: { initialDelayMs: config.CONSUMER_PAUSE_MS },
     maxRecords: config.BATCH_MAX_RECORDS,
     maxWaitMs: config.BATCH_MAX_WAIT_MS,

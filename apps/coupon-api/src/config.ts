@@ -1,5 +1,6 @@
 import {
   commonEnv,
+  consumerEnv,
   databaseUrl,
   loadConfig,
   operatorApiKey,
@@ -28,8 +29,7 @@ const schema = z
     COUPON_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
     /** Comment lines on idle SSE streams keep proxies from closing them. */
     SSE_HEARTBEAT_MS: z.coerce.number().int().min(1_000).max(120_000).default(15_000),
-    /** A crashed member's partitions wait this long before another member takes them. */
-    CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+    ...consumerEnv,
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   })
   .superRefine(shopperKeySource);

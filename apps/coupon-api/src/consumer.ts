@@ -1,5 +1,6 @@
 import { consumerGroups } from '@commerce/events';
 import { BatchConsumerRunner, groupRunnerBase } from '@commerce/kafka';
+import { consumerTuning } from '@commerce/service';
 import type { Deps } from './deps.ts';
 import { resultOfEvent } from './domain/coupon-result.ts';
 import { notifyResults } from './domain/notify-results.ts';
@@ -12,7 +13,7 @@ export function createResultsConsumer(
   const notify = { broadcast: deps.hub, requests: deps.requests };
   return new BatchConsumerRunner({
     ...groupRunnerBase(deps, consumerGroups.couponApi),
-    sessionTimeoutMs: deps.config.CONSUMER_SESSION_TIMEOUT_MS,
+    ...consumerTuning(deps.config),
     maxWaitMs: 100,
     onFatal,
     eventTypes: ['CouponIssueSucceeded', 'CouponIssueFailed'],

@@ -1,4 +1,4 @@
-import { createLogger, stopOnSignal } from '@commerce/service';
+import { createLogger, exitAfterFatal, stopOnSignal } from '@commerce/service';
 import { buildApp } from './app.ts';
 import { readConfig } from './config.ts';
 import { createResultsConsumer } from './consumer.ts';
@@ -9,7 +9,7 @@ const logger = createLogger('coupon-api', config.LOG_LEVEL);
 const deps = await createDeps(config, logger);
 const app = await buildApp(deps);
 // An unclassified consumer failure is a bug: exit so the supervisor restarts the process.
-const consumer = createResultsConsumer(deps, () => void stop().finally(() => process.exit(1)));
+const consumer = createResultsConsumer(deps, () => exitAfterFatal(stop));
 
 async function stop() {
   await app.close(); // stop taking requests, end SSE streams

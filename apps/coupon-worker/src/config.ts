@@ -1,6 +1,6 @@
 import {
   commonEnv,
-  consumerConcurrency,
+  consumerEnv,
   databaseUrl,
   loadConfig,
   operatorApiKey,
@@ -19,8 +19,7 @@ const schema = z.object({
   REDIS_URL: redisUrl,
   /** "true": REDIS_URL lists seed nodes of a Redis Cluster (the keys of a coupon share one slot). */
   REDIS_CLUSTER: redisClusterEnv,
-  /** Partitions of coupon-requests processed at once (the seed's concurrency). */
-  CONSUMER_CONCURRENCY: consumerConcurrency,
+  ...consumerEnv,
   /**
    * Most requests decided in one transaction (one Kafka batch slice). 1 decides one request
    * at a time (the benchmark's baseline).
@@ -30,8 +29,6 @@ const schema = z.object({
   BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(100),
   /** How long the per-user lock lives if this process dies holding it. */
   LOCK_TTL_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
-  /** A crashed member's partitions wait this long before another member takes them. */
-  CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
   /** Operators send it as X-Api-Key to the dead-letter routes; unset, those routes are off. */
   OPERATOR_API_KEY: operatorApiKey.optional(),
   /** Database connections of this process. */

@@ -1,5 +1,6 @@
 import { consumerGroups } from '@commerce/events';
 import { BatchConsumerRunner, groupRunnerBase } from '@commerce/kafka';
+import { consumerTuning } from '@commerce/service';
 import type { Deps } from './deps.ts';
 import { couponRequestsHandler } from './handlers/coupon-requests.handler.ts';
 
@@ -8,8 +9,7 @@ export function createConsumer(deps: Deps, onFatal: (err: Error) => void): Batch
   const { config } = deps;
   return new BatchConsumerRunner({
     ...groupRunnerBase(deps, consumerGroups.couponWorker),
-    partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
-    sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
+    ...consumerTuning(config),
     maxRecords: config.BATCH_MAX_RECORDS,
     maxWaitMs: config.BATCH_MAX_WAIT_MS,
     onFatal,

@@ -1,7 +1,7 @@
 import { rankingDefaults } from '@commerce/events';
 import {
   commonEnv,
-  consumerConcurrency,
+  consumerEnv,
   kafkaNamePrefix,
   loadConfig,
   operatorApiKey,
@@ -25,10 +25,7 @@ const schema = z.object({
   ...rankingEnv,
   /** /healthz, /readyz and /metrics. */
   PORT: commonEnv.PORT.default(3102),
-  /** Partitions of order-completed processed at once. */
-  CONSUMER_CONCURRENCY: consumerConcurrency,
-  /** How long a crashed member keeps its partitions before the group moves them. */
-  CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+  ...consumerEnv,
   KAFKA_NAME_PREFIX: kafkaNamePrefix,
   /** Operators send it as X-Api-Key to the dead-letter routes; unset, those routes are off. */
   OPERATOR_API_KEY: operatorApiKey.optional(),

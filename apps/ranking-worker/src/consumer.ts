@@ -1,5 +1,6 @@
 import { consumerGroups } from '@commerce/events';
 import { ConsumerRunner, groupRunnerBase } from '@commerce/kafka';
+import { consumerTuning } from '@commerce/service';
 import type { Deps } from './deps.ts';
 import { orderCompletedHandler } from './handlers/order-completed.handler.ts';
 
@@ -13,8 +14,7 @@ export function createConsumer(deps: Deps, onFatal: (err: Error) => void): Consu
   });
   return new ConsumerRunner({
     ...groupRunnerBase(deps, consumerGroups.rankingWorker, deps.config.KAFKA_NAME_PREFIX),
-    partitionsConsumedConcurrently: deps.config.CONSUMER_CONCURRENCY,
-    sessionTimeoutMs: deps.config.CONSUMER_SESSION_TIMEOUT_MS,
+    ...consumerTuning(deps.config),
     onFatal,
     handlers: {
       OrderCompleted: async (event, context) => {

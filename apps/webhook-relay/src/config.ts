@@ -1,6 +1,6 @@
 import {
   commonEnv,
-  consumerConcurrency,
+  consumerEnv,
   databaseUrl,
   kafkaNamePrefix,
   loadConfig,
@@ -35,7 +35,7 @@ const schema = z.object({
   /** The gateway's address: its X-Forwarded-* headers are believed, nobody else's. */
   TRUSTED_PROXIES: trustedProxies,
   KAFKA_NAME_PREFIX: kafkaNamePrefix,
-  CONSUMER_CONCURRENCY: consumerConcurrency,
+  ...consumerEnv,
   /** The delay before each retry; the attempts are one more than the delays (seed: 1s,2s,4s,8s). */
   RETRY_SCHEDULE: durationList('RETRY_SCHEDULE', '1s,2s,4s,8s or 5s,5m,30m,2h,5h,10h,10h').default([
     1_000, 2_000, 4_000, 8_000,

@@ -1,5 +1,6 @@
 import { consumerGroups } from '@commerce/events';
 import { BatchConsumerRunner, groupRunnerBase } from '@commerce/kafka';
+import { consumerTuning } from '@commerce/service';
 import type { Deps } from './deps.ts';
 import { externalEventsHandler, relayedEventTypes } from './handlers/external-events.handler.ts';
 
@@ -8,7 +9,7 @@ export function createConsumer(deps: Deps, onFatal: (err: Error) => void): Batch
   const { config } = deps;
   return new BatchConsumerRunner({
     ...groupRunnerBase(deps, consumerGroups.webhookRelay, config.KAFKA_NAME_PREFIX),
-    partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
+    ...consumerTuning(config),
     maxRecords: 500,
     maxWaitMs: 100,
     onFatal,

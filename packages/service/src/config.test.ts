@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { booleanFromEnv, commonEnv, loadConfig } from './config.ts';
+import { booleanFromEnv, commonEnv, consumerEnv, consumerTuning, loadConfig } from './config.ts';
 
 const schema = z.object({ ...commonEnv, FEATURE: booleanFromEnv.default(false) });
 const valid = {
@@ -37,5 +37,24 @@ describe('loadConfig', () => {
   it('reads "false" as false, unlike z.coerce.boolean', () => {
     expect(loadConfig(schema, { ...valid, FEATURE: 'false' }).FEATURE).toBe(false);
     expect(loadConfig(schema, { ...valid, FEATURE: 'yes' }).FEATURE).toBe(true);
+  });
+});
+
+describe('consumerEnv and consumerTuning', () => {
+  const consumerSchema = z.object({ ...commonEnv, ...consumerEnv });
+
+  it('when nothing is set, then the runner gets the defaults and its own stall bound', () => {
+    expect(consumerTuning(loadConfig(consumerSchema, valid))).toEqual({
+      partitionsConsumedConcurrently: 3,
+      sessionTimeoutMs: 30_000,
+    });
+  });
+
+  it('when the stall bound is set, then the runner gets it; below 5 s it is refused', () => {
+    const config = loadConfig(consumerSchema, { ...valid, CONSUMER_STALL_TIMEOUT_MS: '8000' });
+    expect(consumerTuning(config)).toMatchObject({ stallTimeoutMs: 8_000 });
+    expect(() =>
+      loadConfig(consumerSchema, { ...valid, CONSUMER_STALL_TIMEOUT_MS: '100' }),
+    ).toThrow(/CONSUMER_STALL_TIMEOUT_MS/);
   });
 });

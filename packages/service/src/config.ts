@@ -90,5 +90,30 @@ export const operatorApiKey = z
  */
 export const kafkaNamePrefix = z.string().max(100).default('');
 
-/** Partitions a consumer processes at once (the seed's concurrency is 3). */
-export const consumerConcurrency = z.coerce.number().int().min(1).max(32).default(3);
+/** How a process's member of its consumer group behaves: every app with a consumer takes these. */
+export const consumerEnv = {
+  /** Partitions processed at once (the seed's concurrency is 3). */
+  CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
+  /** A crashed member's partitions wait this long before another member takes them. */
+  CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+  /**
+   * No fetch, heartbeat or batch for this long and the process stops to be restarted (kafkajs
+   * can hang after losing its broker). Unset: 2 minutes or 4 session timeouts, the longer.
+   */
+  CONSUMER_STALL_TIMEOUT_MS: z.coerce.number().int().min(5_000).max(3_600_000).optional(),
+};
+
+/** The consumer runner's options from those settings. */
+export function consumerTuning(config: {
+  CONSUMER_CONCURRENCY: number;
+  CONSUMER_SESSION_TIMEOUT_MS: number;
+  CONSUMER_STALL_TIMEOUT_MS?: number | undefined;
+}) {
+  return {
+    partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
+    sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
+    ...(config.CONSUMER_STALL_TIMEOUT_MS === undefined
+      ? {}
+      : { stallTimeoutMs: config.CONSUMER_STALL_TIMEOUT_MS }),
+  };
+}

@@ -21,3 +21,14 @@ export function stopOnSignal(
     logger.info('stopped');
   });
 }
+
+/**
+ * After a failure nobody can classify (a bug, or a consumer that stopped hearing from Kafka):
+ * stop, then exit 1 so the supervisor starts a fresh process. The stop is bounded by the
+ * same grace as a signal's, because what failed may be what it waits on: a consumer cut off
+ * from a broker that stopped answering never finishes its disconnect.
+ */
+export function exitAfterFatal(stop: () => Promise<void>, graceMs = shutdownGraceMs): void {
+  setTimeout(() => process.exit(1), graceMs).unref();
+  void stop().finally(() => process.exit(1));
+}

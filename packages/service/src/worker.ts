@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { HttpApp } from './http/app.ts';
-import { stopOnSignal } from './lifecycle.ts';
+import { exitAfterFatal, stopOnSignal } from './lifecycle.ts';
 
 /** Something a worker starts after its clients are up and stops before they close. */
 export interface WorkerPart {
@@ -39,7 +39,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
   let stopping: Promise<void> | undefined;
   const worker = await options.build((err) => {
     logger.fatal({ err }, 'unrecoverable failure; exiting so the supervisor restarts the worker');
-    void stop().finally(() => process.exit(1));
+    exitAfterFatal(stop);
   });
   function stop(): Promise<void> {
     stopping ??= (async () => {

@@ -51,6 +51,12 @@ export interface DedicatedCluster {
   kill(node: number): Promise<void>;
   /** Stops node `node` gracefully (SIGTERM); its data stays, so start() brings it back. */
   stop(node: number): Promise<void>;
+  /**
+   * Freezes node `node` (SIGSTOP): its sockets stay open and nothing answers, as behind a
+   * network black hole or in a long pause. thaw() lets it go on (SIGCONT).
+   */
+  freeze(node: number): Promise<void>;
+  thaw(node: number): Promise<void>;
   /** Starts node `node` again and waits until it serves. */
   start(node: number): Promise<void>;
   /** Stops every node and forgets their data. */
@@ -84,13 +90,20 @@ export async function startDedicatedCluster(nodes = 3): Promise<DedicatedCluster
     if (!Number.isInteger(node) || node < 1 || node > nodes) throw new Error(`no node ${node}`);
     return nodes === 1 ? 'kafka' : `kafka-${node}`;
   };
+  const pidOf = async (node: number) =>
+    Number(await readFile(join(stateDir, 'run', `${service(node)}.pid`), 'utf8'));
   await stack('up', 'kafka');
   return {
     brokers,
     kill: async (node) => {
-      const pid = Number(await readFile(join(stateDir, 'run', `${service(node)}.pid`), 'utf8'));
-      process.kill(pid, 'SIGKILL');
+      process.kill(await pidOf(node), 'SIGKILL');
       await stack('down', service(node)); // waits until it is gone, forgets the pid file
+    },
+    freeze: async (node) => {
+      process.kill(await pidOf(node), 'SIGSTOP');
+    },
+    thaw: async (node) => {
+      process.kill(await pidOf(node), 'SIGCONT');
     },
     stop: (node) => stack('down', service(node)),
     start: (node) => stack('up', service(node)),
@@ -107,6 +120,9 @@ export interface DedicatedBroker {
   stop(): Promise<void>;
   /** Kills the broker at once (SIGKILL), as a crash would. */
   kill(): Promise<void>;
+  /** Freezes the broker (SIGSTOP: connections open, no answers) until thaw(). */
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
   start(): Promise<void>;
   /** Stops it and forgets its data. */
   destroy(): Promise<void>;
@@ -122,6 +138,8 @@ export async function startDedicatedBroker(): Promise<DedicatedBroker> {
     brokers: cluster.brokers,
     stop: () => cluster.stop(1),
     kill: () => cluster.kill(1),
+    freeze: () => cluster.freeze(1),
+    thaw: () => cluster.thaw(1),
     start: () => cluster.start(1),
     destroy: () => cluster.destroy(),
   };

@@ -49,13 +49,7 @@ describe('the coupon rush, end to end', () => {
       const running = system;
       const couponId = await running.createCoupon(1_000);
       const paused = (async () => {
-        while (
-          (await running.prisma.couponRequest.count({
-            where: { couponId, status: { not: 'PENDING' } },
-          })) < 150
-        ) {
-          await new Promise((r) => setTimeout(r, 50));
-        }
+        await running.waitDecided(couponId, 150);
         running.workers[0]?.child.kill('SIGSTOP');
         await new Promise((r) => setTimeout(r, 9_000));
         running.workers[0]?.child.kill('SIGCONT');
@@ -92,13 +86,7 @@ describe('the coupon rush, end to end', () => {
           [150, 0],
           [500, 1],
         ] as const) {
-          while (
-            (await running.prisma.couponRequest.count({
-              where: { couponId, status: { not: 'PENDING' } },
-            })) < threshold
-          ) {
-            await new Promise((r) => setTimeout(r, 50));
-          }
+          await running.waitDecided(couponId, threshold);
           kills.push(killAndRestart(index));
           await kills.at(-1);
         }

@@ -158,6 +158,16 @@ export async function startCouponSystem(options: {
         body: (await res.json()) as { requestId?: string; error?: { code: string } },
       };
     },
+    /** Resolves once at least `count` requests of the coupon are decided (no longer PENDING). */
+    async waitDecided(couponId: string, count: number) {
+      while (
+        (await prisma.couponRequest.count({
+          where: { couponId, status: { not: 'PENDING' } },
+        })) < count
+      ) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
     /** Resolves when no request of the coupon is PENDING/COMPLETED/FAILED any more (all NOTIFIED). */
     async waitAllNotified(couponId: string, timeoutMs = 90_000) {
       const deadline = Date.now() + timeoutMs;

@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import { anEvent } from '@commerce/events/testing';
 import { shutdownGraceMs } from '@commerce/service';
-import { type ServiceProcess, signalMidBatch, startServiceProcess } from '@commerce/testing';
+import {
+  type DedicatedBroker,
+  type ServiceProcess,
+  signalMidBatch,
+  startDedicatedBroker,
+  startServiceProcess,
+  waitFor,
+} from '@commerce/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWorkerHarness, type WorkerHarness } from '../support/harness.ts';
 
@@ -126,4 +133,63 @@ describe('ranking-worker processes: a signal mid-batch', () => {
     expect(await harness.day(day)).toEqual(sumOf(orders));
     expect(await counted(harness)).toBe(orders.length);
   }, 90_000);
+});
+
+describe('ranking-worker process: its only broker stops answering', () => {
+  let broker: DedicatedBroker | undefined;
+  // Before the file's afterEach would: the harness is closed while its broker still runs.
+  afterEach(async () => {
+    await broker?.thaw();
+    for (const p of processes.splice(0)) await p.kill('SIGKILL');
+    await h?.close();
+    h = undefined;
+    await broker?.destroy();
+    broker = undefined;
+  });
+
+  // A frozen broker (SIGSTOP) keeps its sockets open and answers nothing: what kafkajs sees
+  // behind a network black hole, and where it can wait for ever. The stall bound is cut from
+  // its default (2 min) so the test is short.
+  const stallMs = 8_000;
+
+  it('when the broker freezes mid-batch for longer than the stall bound, then the worker notices the silence and exits with the batch uncommitted, and once the broker answers a restarted worker counts every order once', async () => {
+    broker = await startDedicatedBroker();
+    const harness = await createWorkerHarness({ KAFKA_BROKERS: broker.brokers.join(',') });
+    h = harness;
+    const orders = paidOrders();
+    await harness.publish(orders);
+    const frozenOut = await startWorker(harness, 'ranking-frozen-out', {
+      ...hold,
+      CONSUMER_STALL_TIMEOUT_MS: String(stallMs),
+    });
+    await waitFor('some orders counted', 30_000, async () => (await counted(harness)) >= 10, 20);
+
+    await broker.freeze();
+    const frozenAt = performance.now();
+    await waitFor(
+      'the frozen-out worker to exit',
+      stallMs + shutdownGraceMs + 15_000,
+      async () => frozenOut.child.exitCode !== null,
+      100,
+    ).catch((err) => {
+      throw new Error(`${err.message}:\n${frozenOut.output().slice(-6_000)}`);
+    });
+    const exitMs = performance.now() - frozenAt;
+    expect(frozenOut.output()).toContain('the consumer made no progress');
+    // Noticed after the bound, not before; then the stop itself is bounded by the grace.
+    expect(exitMs).toBeGreaterThan(stallMs);
+    expect(exitMs).toBeLessThan(stallMs + shutdownGraceMs + 10_000);
+
+    await broker.thaw();
+    // It left work uncommitted, and committed nothing it had not counted.
+    const countedAtExit = await counted(harness);
+    const uncommitted = await harness.lag();
+    expect(uncommitted).toBeGreaterThan(0);
+    expect(orders.length - uncommitted).toBeLessThanOrEqual(countedAtExit);
+
+    await startWorker(harness, 'ranking-after-thaw');
+    await expect.poll(() => harness.lag(), { timeout: 60_000, interval: 200 }).toBe(0);
+    expect(await harness.day(day)).toEqual(sumOf(orders));
+    expect(await counted(harness)).toBe(orders.length);
+  }, 150_000);
 });

@@ -26,14 +26,17 @@ export function isolatedEnv(extra: Record<string, string> = {}) {
   };
 }
 
-/** Kafka topics, a producer and Redis for one isolated worker environment; close() cleans up. */
+/**
+ * Kafka topics, a producer and Redis for one isolated worker environment; close() cleans up.
+ * The stack's broker unless `extra` sets KAFKA_BROKERS (a broker of the test's own).
+ */
 export async function createWorkerHarness(extra: Record<string, string> = {}) {
   const env = isolatedEnv(extra);
   const config: Config = readConfig(env);
   await registerAll(stack.schemaRegistryUrl, subjectSchemas());
   const kafka = createKafkaClient({
     clientId: uniqueName('rw-test'),
-    brokers: stack.kafkaBrokers,
+    brokers: config.KAFKA_BROKERS,
     logger,
   });
   const admin = kafka.admin();
