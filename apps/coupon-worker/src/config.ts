@@ -33,6 +33,12 @@ const schema = z.object({
   OPERATOR_API_KEY: operatorApiKey.optional(),
   /** Database connections of this process. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * Test only: each batch decision returns this long after its transaction committed, before
+   * its offsets may be committed, so a stop or kill lands mid-batch with decisions committed
+   * and their offsets not yet. Never in production.
+   */
+  FAULT_HOLD_DECISION_MS: z.coerce.number().int().min(0).max(60_000).default(0),
 });
 
 export type Config = z.output<typeof schema>;

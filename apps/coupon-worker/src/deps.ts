@@ -27,6 +27,17 @@ export interface Deps {
   close(): Promise<void>;
 }
 
+/** FAULT_HOLD_DECISION_MS: each transaction returns only `ms` after it committed (tests only). */
+function holdAfterCommit(store: IssuanceStore, ms: number): IssuanceStore {
+  return {
+    async transaction(work) {
+      const result = await store.transaction(work);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return result;
+    },
+  };
+}
+
 /** Creates and connects every client this process uses; close() releases them in reverse order. */
 export async function createDeps(config: Config, logger: Logger): Promise<Deps> {
   const metrics = createMetricsRegistry('coupon-worker');
@@ -52,6 +63,13 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     metrics,
   });
 
+  if (config.FAULT_HOLD_DECISION_MS)
+    logger.warn(
+      { ms: config.FAULT_HOLD_DECISION_MS },
+      'FAULT_HOLD_DECISION_MS: holding every batch decision',
+    );
+  const store = createIssuanceStore(prisma);
+
   return {
     config,
     logger,
@@ -61,7 +79,9 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     kafka,
     codec,
     relay: publisher.relay,
-    store: createIssuanceStore(prisma),
+    store: config.FAULT_HOLD_DECISION_MS
+      ? holdAfterCommit(store, config.FAULT_HOLD_DECISION_MS)
+      : store,
     locks: createUserLocks(redlock, {
       ttlMs: config.LOCK_TTL_MS,
       logger: logger.child({ component: 'user-lock' }),

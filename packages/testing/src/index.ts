@@ -1,6 +1,7 @@
 export * from './bench.ts';
 export * from './bench-result.ts';
 export * from './broker.ts';
+export * from './consumer-lag.ts';
 export * from './database-server.ts';
 export * from './overload.ts';
 export * from './process.ts';

@@ -81,6 +81,8 @@ export async function createIssuanceHarness() {
     (await pendingMany(couponId, [{ userId, sequence }]))[0] as IssueRequest;
 
   return {
+    /** For a coupon-worker process on this database. */
+    databaseUrl: database.url,
     prisma,
     redis,
     deps,
