@@ -6,7 +6,7 @@ import {
   EventProducer,
   ensureTopics,
 } from '@commerce/kafka';
-import { deleteKeys, serviceEnv, stackAddresses, uniqueName } from '@commerce/testing';
+import { deleteKeys, groupLag, serviceEnv, stackAddresses, uniqueName } from '@commerce/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -93,15 +93,8 @@ export async function createWorkerHarness(extra: Record<string, string> = {}) {
       return scores;
     },
     /** Committed offsets reach the end of every partition: the group has nothing left to do. */
-    async lag(): Promise<number> {
-      const [committed] = await admin.fetchOffsets({ groupId: this.groupId, topics: [topic] });
-      const ends = await admin.fetchTopicOffsets(topic);
-      return ends.reduce((sum, end) => {
-        const done = Number(
-          committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1,
-        );
-        return sum + Number(end.high) - Math.max(0, done);
-      }, 0);
+    lag(): Promise<number> {
+      return groupLag(admin, this.groupId, [topic]);
     },
     async close() {
       await producer.disconnect();
