@@ -5,14 +5,13 @@ import { Redis } from 'ioredis';
 import { createPool, type Pool } from 'mariadb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  bearer,
   createTopics,
   freshDatabase,
   isolatedEnv,
   operatorKey,
-  orderOwners,
+  shopperCalls,
 } from '../support/harness.ts';
-import { type ServiceProcess, startService } from '../support/processes.ts';
+import { countedByRanking, type ServiceProcess, startService } from '../support/processes.ts';
 
 let database: Awaited<ReturnType<typeof freshDatabase>>;
 let kafka: Awaited<ReturnType<typeof createTopics>>;
@@ -44,29 +43,14 @@ async function start(extra: Record<string, string> = {}) {
   return service;
 }
 
-const owners = orderOwners();
-async function call(port: number, method: string, path: string, body?: unknown, headers = {}) {
-  const user = owners.userFor(path, body);
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(await bearer(user)), ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: test reads of JSON answers
-  const answer = { status: res.status, body: (await res.json()) as any };
-  owners.placed(path, answer.status, answer.body, user);
-  return answer;
-}
+const call = shopperCalls();
 
 async function messagesOn(topic: string): Promise<number> {
   const offsets = await kafka.admin.fetchTopicOffsets(env.KAFKA_NAME_PREFIX + topic);
   return offsets.reduce((sum, p) => sum + Number(p.high), 0);
 }
 
-const counted = async () => {
-  const metrics = await (await fetch(`http://127.0.0.1:${processes[0]?.port}/metrics`)).text();
-  return Number(metrics.match(/ranking_events_total\{outcome="counted"[^}]*\} (\d+)/)?.[1] ?? 0);
-};
+const counted = () => countedByRanking(processes[0] as ServiceProcess);
 
 describe('a payment whose process dies right after the commit', () => {
   // Deterministic: FAULT_EXIT_AFTER_PAYMENT_COMMIT makes order-api exit(137) right after the

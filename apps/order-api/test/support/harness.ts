@@ -2,7 +2,13 @@ import { freshDatabase as migratedDatabase } from '@commerce/db/testing';
 import { topics as catalog, consumerGroups, registerAll, subjectSchemas } from '@commerce/events';
 import { createKafkaClient, ensureTopics } from '@commerce/kafka';
 import { testShopperTokens } from '@commerce/service/testing';
-import { deleteKeys, serviceEnv, stackAddresses, uniqueName } from '@commerce/testing';
+import {
+  type DedicatedDatabaseServer,
+  deleteKeys,
+  serviceEnv,
+  stackAddresses,
+  uniqueName,
+} from '@commerce/testing';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { buildApp } from '../../src/app.ts';
@@ -21,8 +27,12 @@ export const bearer = async (userId: string) => ({
   authorization: `Bearer ${await idp.mint(userId)}`,
 });
 
-/** An order database of its own, migrated from scratch; drop() removes it. */
-export const freshDatabase = (prefix = 'order_api') => migratedDatabase(orderMigrationsDir, prefix);
+/**
+ * An order database of its own, migrated from scratch, on the stack's MariaDB or on `server`
+ * (a fault test's own, to stop it); drop() removes it.
+ */
+export const freshDatabase = (prefix = 'order_api', server?: DedicatedDatabaseServer) =>
+  migratedDatabase(orderMigrationsDir, prefix, server?.mysql);
 
 /** The environment of one isolated order-api: its own database, Redis keys and topics. */
 export function isolatedEnv(databaseUrl: string, extra: Record<string, string> = {}) {
@@ -109,6 +119,31 @@ export function orderOwners() {
     placed(url: string, status: number, body: { id?: string }, userId: string): void {
       if (url === '/orders' && status === 201 && body.id) owners.set(body.id, userId);
     },
+  };
+}
+
+/**
+ * HTTP to an order-api process as a shopper: the token of the user `owners` finds for the
+ * request (see orderOwners), the answer's status, headers and JSON body.
+ */
+export function shopperCalls(owners = orderOwners()) {
+  return async function call(
+    port: number,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
+    const user = owners.userFor(path, body);
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(await bearer(user)), ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    // biome-ignore lint/suspicious/noExplicitAny: test reads of JSON answers
+    const answer = { status: res.status, headers: res.headers, body: (await res.json()) as any };
+    owners.placed(path, answer.status, answer.body, user);
+    return answer;
   };
 }
 

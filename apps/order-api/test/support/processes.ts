@@ -70,4 +70,10 @@ export async function startService(
   };
 }
 
+/** How many order-completed events a ranking-worker counted (duplicates it dropped are not). */
+export async function countedByRanking(worker: ServiceProcess): Promise<number> {
+  const metrics = await (await fetch(`http://127.0.0.1:${worker.port}/metrics`)).text();
+  return Number(metrics.match(/ranking_events_total\{outcome="counted"[^}]*\} (\d+)/)?.[1] ?? 0);
+}
+
 export { once };
