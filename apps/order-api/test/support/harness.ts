@@ -5,6 +5,7 @@ import { testShopperTokens } from '@commerce/service/testing';
 import {
   type DedicatedDatabaseServer,
   deleteKeys,
+  groupLag,
   serviceEnv,
   stackAddresses,
   uniqueName,
@@ -82,16 +83,8 @@ export async function createTopics(prefix: string) {
     kafka,
     admin,
     /** The ranking-worker group's unprocessed messages on order-completed. */
-    async workerLag(): Promise<number> {
-      const topic = prefix + catalog.orderCompleted.name;
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      const ends = await admin.fetchTopicOffsets(topic);
-      return ends.reduce((lag, end) => {
-        const done = Number(
-          committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? 0,
-        );
-        return lag + Number(end.high) - Math.max(0, done);
-      }, 0);
+    workerLag(): Promise<number> {
+      return groupLag(admin, groupId, [prefix + catalog.orderCompleted.name]);
     },
     async delete() {
       await admin.deleteGroups([groupId]).catch(() => undefined);
