@@ -15,6 +15,10 @@ const prismaRawFailure = (originalCode: string) =>
     meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { originalCode } } },
   });
 
+/** A failure of the mariadb connector itself (a driver pool's query), as its SqlError carries it. */
+const driverFailure = (code: string, errno: number) =>
+  Object.assign(new Error(`(no: ${errno}) failed`), { name: 'SqlError', code, errno, fatal: true });
+
 describe('classifyFailure', () => {
   it.each([
     [new PermanentError('OUT_OF_RANGE', 'x'), 'permanent'],
@@ -29,6 +33,11 @@ describe('classifyFailure', () => {
     [prismaRawFailure('1064'), 'unknown'],
     [prismaRawFailure('45028'), 'transient'], // the database stopped: no connection in time
     [prismaRawFailure('45009'), 'transient'],
+    // The mariadb connector's own errors (driver pools): a name as code, the number as errno.
+    [driverFailure('ER_SOCKET_UNEXPECTED_CLOSE', 45009), 'transient'],
+    [driverFailure('ER_CONNECTION_ALREADY_CLOSED', 45001), 'transient'],
+    [driverFailure('ER_SERVER_SHUTDOWN', 1053), 'transient'],
+    [driverFailure('ER_PARSE_ERROR', 1064), 'unknown'],
     [Object.assign(new Error('kafka'), { name: 'KafkaJSConnectionError' }), 'transient'],
     [new TypeError('undefined is not a function'), 'unknown'],
     ['a string', 'unknown'],

@@ -20,12 +20,14 @@ const TRANSIENT_CODES = new Set([
   'P2034', // Prisma: write conflict or deadlock, retry the transaction
 ]);
 
-// The error numbers behind a Prisma error from the MariaDB driver adapter that mean "try
-// again": the server's deadlock (1213), lock wait timeout (1205), too many connections
-// (1040), shutdown in progress (1053); the connector's own for a server that cannot be
-// reached or went away (45001 closed, 45009 socket closed, 45012 connect timeout, 45013
-// closed during a command, 45019 socket error, 45026 socket timeout, 45028 no connection
-// from the pool in time, 45039 initial timeout). A stopped database shows as these.
+// The error numbers that mean "try again", behind a Prisma error from the MariaDB driver
+// adapter or as the `errno` of the mariadb connector's own SqlError (the driver pools of the
+// hot paths, whose `code` is a name such as ER_CMD_CONNECTION_CLOSED): the server's deadlock
+// (1213), lock wait timeout (1205), too many connections (1040), shutdown in progress
+// (1053); the connector's own for a server that cannot be reached or went away (45001
+// closed, 45009 socket closed, 45012 connect timeout, 45013 closed during a command, 45019
+// socket error, 45026 socket timeout, 45028 no connection from the pool in time, 45039
+// initial timeout). A stopped database shows as these.
 const TRANSIENT_DRIVER_CODES = new Set([
   '1213',
   '1205',
@@ -55,8 +57,14 @@ export function driverErrorCode(err: unknown): string | undefined {
 /** A failure of a dependency (database, Kafka, network) that may pass if tried again. */
 export function isTransientFailure(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
-  const { code, retriable, name } = err as { code?: unknown; retriable?: unknown; name?: unknown };
+  const { code, errno, retriable, name } = err as {
+    code?: unknown;
+    errno?: unknown;
+    retriable?: unknown;
+    name?: unknown;
+  };
   if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
   if (TRANSIENT_DRIVER_CODES.has(driverErrorCode(err) ?? '')) return true;
+  if (typeof errno === 'number' && TRANSIENT_DRIVER_CODES.has(String(errno))) return true;
   return retriable === true || (typeof name === 'string' && name.startsWith('KafkaJS'));
 }

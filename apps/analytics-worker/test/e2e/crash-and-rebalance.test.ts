@@ -30,15 +30,6 @@ function startWorker(name: string, extra: Record<string, string> = {}) {
   });
 }
 
-/** Transactions open right now on this test's database (a flush in progress). */
-async function openTransactions(harness: Harness): Promise<number> {
-  const [row] = await harness.pool.query(
-    `SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX t
-     JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id WHERE p.DB = DATABASE()`,
-  );
-  return Number(row.n);
-}
-
 /** Events counted so far, whatever their topic. */
 async function processedEvents(harness: Harness): Promise<number> {
   const [row] = await harness.pool.query(
@@ -59,7 +50,7 @@ describe('analytics-worker processes: crashes and rebalances', () => {
     });
     await expect.poll(() => processedEvents(h as Harness), { timeout: 30_000 }).toBeGreaterThan(0);
     await expect
-      .poll(() => openTransactions(h as Harness), { timeout: 10_000, interval: 20 })
+      .poll(() => (h as Harness).openTransactions(), { timeout: 10_000, interval: 20 })
       .toBeGreaterThan(0);
     await crashing.kill('SIGKILL');
     const before = await processedEvents(h);
@@ -102,7 +93,7 @@ describe('analytics-worker processes: crashes and rebalances', () => {
       .toBe(2);
     await h.publish(thirds[2] ?? []);
     const exit = await signalMidBatch(first, 'SIGTERM', async () => {
-      return (await openTransactions(h as Harness)) > 0;
+      return (await (h as Harness).openTransactions()) > 0;
     });
     // Exit 0: the stop finished its flush and commit by itself (the grace timer exits 1).
     expect(exit.code, first.output().slice(-4_000)).toBe(0);

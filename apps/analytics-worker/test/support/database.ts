@@ -1,19 +1,11 @@
-import { formatDatabaseUrl, migrate } from '@commerce/db';
-import { stackAddresses, uniqueName } from '@commerce/testing';
-import { createConnection } from 'mariadb';
+import { freshDatabase } from '@commerce/db/testing';
+import type { StackAddresses } from '@commerce/testing';
 import { analyticsMigrationsDir } from '../../src/data-access/analytics-db.ts';
 
-/** An analytics database of this test's own, migrated from nothing; drop() removes it. */
-export async function migratedDatabase() {
-  const { mysql } = stackAddresses();
-  const config = { ...mysql, database: uniqueName('analytics') };
-  await migrate(config, analyticsMigrationsDir);
-  return {
-    url: formatDatabaseUrl(config),
-    async drop() {
-      const conn = await createConnection(mysql);
-      await conn.query(`DROP DATABASE IF EXISTS \`${config.database}\``);
-      await conn.end();
-    },
-  };
+/**
+ * An analytics database of this test's own, migrated from nothing, on the stack's server or
+ * on `server` (a fault test's own); drop() removes it.
+ */
+export function migratedDatabase(server?: StackAddresses['mysql']) {
+  return freshDatabase(analyticsMigrationsDir, 'analytics', server);
 }

@@ -5,7 +5,7 @@ import {
   EventProducer,
   ensureTopics,
 } from '@commerce/kafka';
-import { stackAddresses, uniqueName } from '@commerce/testing';
+import { type DedicatedDatabaseServer, stackAddresses, uniqueName } from '@commerce/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { pino } from 'pino';
 import { buildApp } from '../../src/app.ts';
@@ -30,11 +30,15 @@ const topicOf = {
 } as const;
 
 /**
- * One isolated analytics-worker environment: its own database (migrated), topics, group and
- * dead-letter topic; a producer; workers in this process or as real processes (env).
+ * One isolated analytics-worker environment: its own database (migrated; on `databaseServer`
+ * if given, to stop it), topics, group and dead-letter topic; a producer; workers in this
+ * process or as real processes (env).
  */
-export async function createHarness(extra: Record<string, string> = {}) {
-  const database = await migratedDatabase();
+export async function createHarness(
+  extra: Record<string, string> = {},
+  options: { databaseServer?: DedicatedDatabaseServer } = {},
+) {
+  const database = await migratedDatabase(options.databaseServer?.mysql);
   const prefix = `${uniqueName('aw')}.`;
   const env: Record<string, string> = {
     KAFKA_BROKERS: stack.kafkaBrokers.join(','),
@@ -75,6 +79,23 @@ export async function createHarness(extra: Record<string, string> = {}) {
   const pool = createAnalyticsPool(database.url, 2);
   const groupId = prefix + group.groupId;
   const stops: (() => Promise<void>)[] = [];
+  /** Every partition of the consumed topics: the group's committed offset and the end. */
+  async function partitionOffsets() {
+    const offsets: { topic: string; partition: number; committed: number; end: number }[] = [];
+    for (const topic of consumed) {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      for (const end of await admin.fetchTopicOffsets(topic)) {
+        const done = committed?.partitions.find((p) => p.partition === end.partition)?.offset;
+        offsets.push({
+          topic,
+          partition: end.partition,
+          committed: Math.max(0, Number(done ?? -1)),
+          end: Number(end.high),
+        });
+      }
+    }
+    return offsets;
+  }
 
   return {
     env,
@@ -101,20 +122,31 @@ export async function createHarness(extra: Record<string, string> = {}) {
     /** Messages of the three topics the group has not committed yet. */
     async lag(): Promise<number> {
       let lag = 0;
-      for (const topic of consumed) {
-        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-        for (const end of await admin.fetchTopicOffsets(topic)) {
-          const done = committed?.partitions.find((p) => p.partition === end.partition)?.offset;
-          lag += Number(end.high) - Math.max(0, Number(done ?? -1));
-        }
-      }
+      for (const { committed, end } of await partitionOffsets()) lag += end - committed;
       return lag;
+    },
+    /** The group's committed offset of each partition ("topic/partition" → offset, 0 if none). */
+    async committed(): Promise<Record<string, number>> {
+      return Object.fromEntries(
+        (await partitionOffsets()).map((p) => [`${p.topic}/${p.partition}`, p.committed]),
+      );
     },
     /** Rewinds the (stopped) group to the earliest offset of every topic: a replay. */
     async resetToEarliest() {
       for (const topic of consumed) await admin.resetOffsets({ groupId, topic, earliest: true });
     },
     aggregates: () => readAggregates(pool),
+    /**
+     * Transactions open right now on this test's database (a flush in progress). InnoDB
+     * refreshes INNODB_TRX only when it was not read for 100 ms: poll it less often.
+     */
+    async openTransactions(): Promise<number> {
+      const [row] = await pool.query(
+        `SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX t
+         JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id WHERE p.DB = DATABASE()`,
+      );
+      return Number(row.n);
+    },
     /** A worker in this process: consumer, read API and clients; stop() shuts it down. */
     async worker(overrides: Record<string, string> = {}) {
       const workerConfig = readConfig({ ...env, ...overrides });

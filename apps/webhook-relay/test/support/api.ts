@@ -12,7 +12,7 @@ export interface DeliveryView {
 }
 
 /** Subscribes `receiver` to PaymentCompleted (and whatever `extra` sets); its id and secret. */
-export async function subscribe(relay: Relay, receiver: Receiver, extra: object = {}) {
+export async function subscribe(relay: Pick<Relay, 'api'>, receiver: Receiver, extra: object = {}) {
   const created = await relay.api('POST', '/webhooks/endpoints', {
     url: receiver.url,
     eventTypes: ['PaymentCompleted'],

@@ -9,7 +9,7 @@ import {
 } from '@commerce/events';
 import { anEvent } from '@commerce/events/testing';
 import { createKafkaClient, EventProducer, ensureTopics } from '@commerce/kafka';
-import { serviceEnv, uniqueName, waitFor } from '@commerce/testing';
+import { type DedicatedDatabaseServer, serviceEnv, uniqueName, waitFor } from '@commerce/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { pino } from 'pino';
 import { buildApp } from '../../src/app.ts';
@@ -22,12 +22,19 @@ export const OPERATOR_KEY = 'test-operator-key-0123456789';
 export const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
 
 /**
- * One isolated webhook-relay environment: its own database (migrated), external-events
- * and dead-letter topics under a unique prefix, a producer, and relays in this process
- * (or as real processes, from `env`).
+ * One isolated webhook-relay environment: its own database (migrated; on `databaseServer`
+ * if given, to stop it), external-events and dead-letter topics under a unique prefix, a
+ * producer, and relays in this process (or as real processes, from `env`).
  */
-export async function createHarness(extra: Record<string, string> = {}) {
-  const database = await freshDatabase(webhookMigrationsDir, 'webhooks');
+export async function createHarness(
+  extra: Record<string, string> = {},
+  options: { databaseServer?: DedicatedDatabaseServer } = {},
+) {
+  const database = await freshDatabase(
+    webhookMigrationsDir,
+    'webhooks',
+    options.databaseServer?.mysql,
+  );
   const prefix = `${uniqueName('wr')}.`;
   const env: Record<string, string> = {
     ...serviceEnv(),
@@ -64,6 +71,19 @@ export async function createHarness(extra: Record<string, string> = {}) {
   await producer.connect();
   const pool = createWebhookPool(database.url, 2);
   const stops: (() => Promise<void>)[] = [];
+  const groupId = prefix + consumerGroups.webhookRelay.groupId;
+  /** Each partition of external-events: the group's committed offset (0 if none) and the end. */
+  async function partitionOffsets() {
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [externalEvents] });
+    return (await admin.fetchTopicOffsets(externalEvents)).map((end) => {
+      const done = committed?.partitions.find((p) => p.partition === end.partition)?.offset;
+      return {
+        partition: end.partition,
+        committed: Math.max(0, Number(done ?? -1)),
+        end: Number(end.high),
+      };
+    });
+  }
 
   return {
     env,
@@ -73,6 +93,16 @@ export async function createHarness(extra: Record<string, string> = {}) {
     pool,
     externalEvents,
     deadLetterTopic,
+    /** Events on external-events the group has not committed yet. */
+    async lag(): Promise<number> {
+      let lag = 0;
+      for (const { committed, end } of await partitionOffsets()) lag += end - committed;
+      return lag;
+    },
+    /** The group's committed offset of each partition of external-events (0 if none). */
+    async committed(): Promise<Record<number, number>> {
+      return Object.fromEntries((await partitionOffsets()).map((p) => [p.partition, p.committed]));
+    },
     /** Publishes PaymentCompleted events to external-events; returns them. */
     async publishPayments(
       count: number,
@@ -146,9 +176,7 @@ export async function createHarness(extra: Record<string, string> = {}) {
     async close() {
       for (const stop of stops.reverse()) await stop().catch(() => undefined);
       await producer.disconnect();
-      await admin
-        .deleteGroups([prefix + consumerGroups.webhookRelay.groupId])
-        .catch(() => undefined);
+      await admin.deleteGroups([groupId]).catch(() => undefined);
       await admin
         .deleteTopics({ topics: [externalEvents, deadLetterTopic] })
         .catch(() => undefined);

@@ -17,7 +17,8 @@ export async function startRelayProcess(env: Record<string, string>, level = 'in
   return {
     ...relay,
     base,
-    async api(method: string, path: string, body?: object) {
+    /** An operator API call; `timeoutMs` past the pool's 10 s acquire timeout when the database is away. */
+    async api(method: string, path: string, body?: object, timeoutMs = 10_000) {
       const response = await fetch(base + path, {
         method,
         headers: {
@@ -25,7 +26,7 @@ export async function startRelayProcess(env: Record<string, string>, level = 'in
           ...(body ? { 'content-type': 'application/json' } : {}),
         },
         ...(body ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(10_000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : undefined, text };
