@@ -5,7 +5,13 @@ import {
   EventProducer,
   ensureTopics,
 } from '@commerce/kafka';
-import { type DedicatedDatabaseServer, stackAddresses, uniqueName } from '@commerce/testing';
+import {
+  type DedicatedDatabaseServer,
+  groupLag,
+  partitionOffsets,
+  stackAddresses,
+  uniqueName,
+} from '@commerce/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { pino } from 'pino';
 import { buildApp } from '../../src/app.ts';
@@ -79,23 +85,6 @@ export async function createHarness(
   const pool = createAnalyticsPool(database.url, 2);
   const groupId = prefix + group.groupId;
   const stops: (() => Promise<void>)[] = [];
-  /** Every partition of the consumed topics: the group's committed offset and the end. */
-  async function partitionOffsets() {
-    const offsets: { topic: string; partition: number; committed: number; end: number }[] = [];
-    for (const topic of consumed) {
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      for (const end of await admin.fetchTopicOffsets(topic)) {
-        const done = committed?.partitions.find((p) => p.partition === end.partition)?.offset;
-        offsets.push({
-          topic,
-          partition: end.partition,
-          committed: Math.max(0, Number(done ?? -1)),
-          end: Number(end.high),
-        });
-      }
-    }
-    return offsets;
-  }
 
   return {
     env,
@@ -120,15 +109,14 @@ export async function createHarness(
         );
     },
     /** Messages of the three topics the group has not committed yet. */
-    async lag(): Promise<number> {
-      let lag = 0;
-      for (const { committed, end } of await partitionOffsets()) lag += end - committed;
-      return lag;
-    },
+    lag: () => groupLag(admin, groupId, consumed),
     /** The group's committed offset of each partition ("topic/partition" → offset, 0 if none). */
     async committed(): Promise<Record<string, number>> {
       return Object.fromEntries(
-        (await partitionOffsets()).map((p) => [`${p.topic}/${p.partition}`, p.committed]),
+        (await partitionOffsets(admin, groupId, consumed)).map((p) => [
+          `${p.topic}/${p.partition}`,
+          p.committed,
+        ]),
       );
     },
     /** Rewinds the (stopped) group to the earliest offset of every topic: a replay. */

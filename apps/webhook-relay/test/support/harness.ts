@@ -9,7 +9,14 @@ import {
 } from '@commerce/events';
 import { anEvent } from '@commerce/events/testing';
 import { createKafkaClient, EventProducer, ensureTopics } from '@commerce/kafka';
-import { type DedicatedDatabaseServer, serviceEnv, uniqueName, waitFor } from '@commerce/testing';
+import {
+  type DedicatedDatabaseServer,
+  groupLag,
+  partitionOffsets,
+  serviceEnv,
+  uniqueName,
+  waitFor,
+} from '@commerce/testing';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { pino } from 'pino';
 import { buildApp } from '../../src/app.ts';
@@ -72,18 +79,6 @@ export async function createHarness(
   const pool = createWebhookPool(database.url, 2);
   const stops: (() => Promise<void>)[] = [];
   const groupId = prefix + consumerGroups.webhookRelay.groupId;
-  /** Each partition of external-events: the group's committed offset (0 if none) and the end. */
-  async function partitionOffsets() {
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [externalEvents] });
-    return (await admin.fetchTopicOffsets(externalEvents)).map((end) => {
-      const done = committed?.partitions.find((p) => p.partition === end.partition)?.offset;
-      return {
-        partition: end.partition,
-        committed: Math.max(0, Number(done ?? -1)),
-        end: Number(end.high),
-      };
-    });
-  }
 
   return {
     env,
@@ -94,14 +89,15 @@ export async function createHarness(
     externalEvents,
     deadLetterTopic,
     /** Events on external-events the group has not committed yet. */
-    async lag(): Promise<number> {
-      let lag = 0;
-      for (const { committed, end } of await partitionOffsets()) lag += end - committed;
-      return lag;
-    },
+    lag: () => groupLag(admin, groupId, [externalEvents]),
     /** The group's committed offset of each partition of external-events (0 if none). */
     async committed(): Promise<Record<number, number>> {
-      return Object.fromEntries((await partitionOffsets()).map((p) => [p.partition, p.committed]));
+      return Object.fromEntries(
+        (await partitionOffsets(admin, groupId, [externalEvents])).map((p) => [
+          p.partition,
+          p.committed,
+        ]),
+      );
     },
     /** Publishes PaymentCompleted events to external-events; returns them. */
     async publishPayments(
