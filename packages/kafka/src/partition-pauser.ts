@@ -41,7 +41,7 @@ export class PartitionPauser {
     consumer.seek({ topic: ref.topic, partition: ref.partition, offset: ref.offset });
     const timer = setTimeout(() => {
       this.resumeTimers.delete(timer);
-      consumer.resume(partitions);
+      this.resume(partitions);
     }, resumeInMs);
     this.resumeTimers.add(timer);
     this.options.logger.warn(
@@ -50,6 +50,22 @@ export class PartitionPauser {
     );
     this.options.metrics?.messages.inc({ topic: ref.topic, outcome: 'paused' });
     this.options.events.emit('paused', { ...ref, resumeInMs, error });
+  }
+
+  /**
+   * kafkajs throws from resume() while its consumer restarts after a crash (it has no group
+   * then), and a throw in a timer would end the process. Nothing is left to resume: the
+   * restarted group starts every partition unpaused, from its committed offset.
+   */
+  private resume(partitions: { topic: string; partitions: number[] }[]): void {
+    try {
+      this.options.consumer.resume(partitions);
+    } catch (err) {
+      this.options.logger.info(
+        { partitions, err },
+        'partition not resumed: the consumer is restarting, and starts it unpaused',
+      );
+    }
   }
 
   stop(): void {
