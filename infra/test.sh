@@ -24,6 +24,11 @@ pnpm exec turbo run typecheck
 report="$STATE_DIR/logs/test-run.log"
 status=0
 pnpm exec turbo run test --continue --concurrency=2 "$@" 2>&1 | tee "$report" || status=$?
+# The failures again at the end, where a truncated CI log still shows them: each package's
+# vitest "Failed Tests" section (the test's name and its assertion), at most 100 lines.
+# turbo prefixes each line with its task ($1), and tasks run side by side.
+awk '/Failed Tests [0-9]/ { on[$1] = 1 } on[$1] { print } / Test Files / { on[$1] = 0 }' "$report" |
+  head -n 100 || true
 # One closing line for the whole run, summed over every package's vitest summary.
 awk '/Tests +[0-9]/ { for (i = 1; i < NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
      END { printf "tests: %d passed, %d failed\n", p, f }' "$report"
