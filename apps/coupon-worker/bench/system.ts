@@ -5,8 +5,7 @@
 import { join } from 'node:path';
 import { couponMigrationsDir, createCouponDb } from '@commerce/coupon-db';
 import { freshDatabase } from '@commerce/db/testing';
-import { allTopicSpecs, registerAll, subjectSchemas } from '@commerce/events';
-import { createKafkaClient, ensureTopics } from '@commerce/kafka';
+import { provisionCatalog } from '@commerce/kafka';
 import { testShopperTokens } from '@commerce/service/testing';
 import {
   freePort,
@@ -16,7 +15,6 @@ import {
   startServiceProcess,
   uniqueName,
 } from '@commerce/testing';
-import { pino } from 'pino';
 
 const apps = join(import.meta.dirname, '..', '..');
 const operatorApiKey = 'bench-operator-key-0123456789';
@@ -58,15 +56,7 @@ export async function startDrainSystem(params = process.env.BENCH_DATABASE_PARAM
   };
   const apiPort = await freePort();
   try {
-    const admin = createKafkaClient({
-      clientId: 'bench',
-      brokers: broker.brokers,
-      logger: pino({ level: 'silent' }),
-    }).admin();
-    await admin.connect();
-    await ensureTopics(admin, allTopicSpecs(), { replicationFactor: 1 });
-    await admin.disconnect();
-    await registerAll(schemaRegistryUrl, subjectSchemas());
+    await provisionCatalog(broker.brokers, schemaRegistryUrl);
     await start('coupon-api', apiPort);
   } catch (err) {
     await close();

@@ -1,17 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { type FreshDatabase, freshDatabase } from '@commerce/db/testing';
-import {
-  allTopicSpecs,
-  topics as catalog,
-  consumerGroups,
-  EventCodec,
-  type EventType,
-  registerAll,
-  subjectSchemas,
-} from '@commerce/events';
+import { topics as catalog, consumerGroups, EventCodec, type EventType } from '@commerce/events';
 import { anEvent } from '@commerce/events/testing';
-import { createKafkaClient, deadLetterHeaders, ensureTopics } from '@commerce/kafka';
+import { createKafkaClient, deadLetterHeaders, provisionCatalog } from '@commerce/kafka';
 import { testShopperTokens } from '@commerce/service/testing';
 import {
   type DedicatedBroker,
@@ -90,11 +82,7 @@ const databases: FreshDatabase[] = [];
 const processes: ServiceProcess[] = [];
 beforeAll(async () => {
   broker = await startDedicatedBroker();
-  await registerAll(stack.schemaRegistryUrl, subjectSchemas());
-  const admin = kafka().admin();
-  await admin.connect();
-  await ensureTopics(admin, allTopicSpecs(), { replicationFactor: 1 });
-  await admin.disconnect();
+  await provisionCatalog(broker.brokers, stack.schemaRegistryUrl);
 
   const apps = readApps().filter(({ name }) => consumingApps.includes(name));
   const urls = new Map<string, string>();

@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FreshDatabase, freshDatabase } from '@commerce/db/testing';
-import { allTopicSpecs, registerAll, subjectSchemas } from '@commerce/events';
-import { createKafkaClient, ensureTopics } from '@commerce/kafka';
+import { provisionCatalog } from '@commerce/kafka';
 import { testShopperTokens } from '@commerce/service/testing';
 import {
   type DedicatedBroker,
@@ -15,7 +14,6 @@ import {
   startServiceProcess,
   uniqueName,
 } from '@commerce/testing';
-import { pino } from 'pino';
 import { repoRoot } from './apps.ts';
 import { localStack } from './local-stack.ts';
 
@@ -36,15 +34,7 @@ export async function startApiSystem() {
     rmSync(stateDir, { recursive: true, force: true });
   };
   try {
-    const admin = createKafkaClient({
-      clientId: 'api-system',
-      brokers: broker.brokers,
-      logger: pino({ level: 'silent' }),
-    }).admin();
-    await admin.connect();
-    await ensureTopics(admin, allTopicSpecs(), { replicationFactor: 1 });
-    await admin.disconnect();
-    await registerAll(stackAddresses().schemaRegistryUrl, subjectSchemas());
+    await provisionCatalog(broker.brokers, stackAddresses().schemaRegistryUrl);
 
     const idp = testShopperTokens();
     const databases: Record<'coupon' | 'orders', FreshDatabase> = {

@@ -10,6 +10,7 @@ export * from './dead-letters/routes.ts';
 export * from './errors.ts';
 export * from './group-runner.ts';
 export * from './producer.ts';
+export * from './provision-catalog.ts';
 export * from './readiness.ts';
 export * from './replay.ts';
 export * from './topic-reader.ts';

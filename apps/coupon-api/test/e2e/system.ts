@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { couponMigrationsDir, createCouponDb } from '@commerce/coupon-db';
 import { freshDatabase } from '@commerce/db/testing';
-import { allTopicSpecs, registerAll, subjectSchemas } from '@commerce/events';
-import { createKafkaClient, ensureTopics } from '@commerce/kafka';
+import { provisionCatalog } from '@commerce/kafka';
 import { testShopperTokens } from '@commerce/service/testing';
 import {
   type DedicatedBroker,
@@ -15,7 +14,6 @@ import {
   startServiceProcess,
   uniqueName,
 } from '@commerce/testing';
-import { pino } from 'pino';
 
 const apps = join(import.meta.dirname, '..', '..', '..');
 const operatorApiKey = 'test-operator-key-0123456789';
@@ -40,16 +38,7 @@ export async function startCouponSystem(options: {
 }) {
   const { mysql, schemaRegistryUrl, redisUrl } = stackAddresses();
   const broker: DedicatedBroker = await startDedicatedBroker();
-  const kafka = createKafkaClient({
-    clientId: 'e2e',
-    brokers: broker.brokers,
-    logger: pino({ level: 'silent' }),
-  });
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin, allTopicSpecs(), { replicationFactor: 1 });
-  await admin.disconnect();
-  await registerAll(schemaRegistryUrl, subjectSchemas());
+  await provisionCatalog(broker.brokers, schemaRegistryUrl);
 
   const database = await freshDatabase(
     couponMigrationsDir,

@@ -1,13 +1,6 @@
 import { join } from 'node:path';
-import {
-  allTopicSpecs,
-  consumerGroups,
-  EventCodec,
-  registerAll,
-  subjectSchemas,
-  topics,
-} from '@commerce/events';
-import { createKafkaClient, EventProducer, ensureTopics, type Kafka } from '@commerce/kafka';
+import { consumerGroups, EventCodec, topics } from '@commerce/events';
+import { createKafkaClient, EventProducer, type Kafka, provisionCatalog } from '@commerce/kafka';
 import { shutdownGraceMs } from '@commerce/service';
 import {
   type DedicatedBroker,
@@ -44,8 +37,7 @@ beforeAll(async () => {
   });
   admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, allTopicSpecs(), { replicationFactor: 1 });
-  await registerAll(schemaRegistryUrl, subjectSchemas());
+  await provisionCatalog(broker.brokers, schemaRegistryUrl);
   producer = new EventProducer({
     kafka,
     codec: new EventCodec(new SchemaRegistry({ host: schemaRegistryUrl })),
