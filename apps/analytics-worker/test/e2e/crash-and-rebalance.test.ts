@@ -50,7 +50,7 @@ describe('analytics-worker processes: crashes and rebalances', () => {
     });
     await expect.poll(() => processedEvents(h as Harness), { timeout: 30_000 }).toBeGreaterThan(0);
     await expect
-      .poll(() => (h as Harness).openTransactions(), { timeout: 10_000, interval: 20 })
+      .poll(() => (h as Harness).openTransactions(), { timeout: 10_000 })
       .toBeGreaterThan(0);
     await crashing.kill('SIGKILL');
     const before = await processedEvents(h);
