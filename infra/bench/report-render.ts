@@ -22,6 +22,8 @@ export interface BenchRun {
 export interface ReportMeta {
   /** ISO time the report started. */
   startedAt: string;
+  /** The commit measured (absent in reports written before it was recorded). */
+  revision?: string;
   quick: boolean;
   command: string;
   machine: { cpu: string; cores: number; memoryGiB: number };
@@ -130,7 +132,7 @@ export function renderSection(
     '',
     `${kind}, started ${meta.startedAt.replace('T', ' ').slice(0, 16)} UTC, ${Math.round(meta.seconds / 60)} min in all.`,
     '',
-    `- Command: \`${meta.command}\``,
+    `- Command: \`${meta.command}\`${meta.revision ? `, at revision ${meta.revision}` : ''}`,
     `- Machine: ${meta.machine.cpu}, ${meta.machine.cores} cores, ${meta.machine.memoryGiB} GiB memory`,
     `- Versions: ${versions}`,
     `- Load average (1/5/15 min): ${meta.loadStart.map((l) => l.toFixed(2)).join(' / ')} at the start, ${meta.loadEnd.map((l) => l.toFixed(2)).join(' / ')} at the end, on ${meta.machine.cores} cores`,

@@ -6,7 +6,7 @@
 //   pnpm bench:report [--quick] [--only name,name] [--from docs/charts/results.json]
 // --quick passes each script's size knobs for a short trial run; --only runs some benches
 // (names as in report-setup.ts). Needs the local stack up and infra/env.sh sourced.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -108,6 +108,16 @@ function writeReport(meta: ReportMeta, runs: BenchRun[]): BenchRun[] {
   return failed;
 }
 
+/** The commit the benches ran on, marked when the working tree had changes besides. */
+function revision(): string {
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
+  const commit = git('rev-parse', '--short', 'HEAD');
+  return git('status', '--porcelain', '--untracked-files=no')
+    ? `${commit} with local changes`
+    : commit;
+}
+
 async function runAll(): Promise<{ meta: ReportMeta; runs: BenchRun[] }> {
   const startedAt = new Date().toISOString();
   const loadStart = loadavg();
@@ -128,6 +138,7 @@ async function runAll(): Promise<{ meta: ReportMeta; runs: BenchRun[] }> {
     machine,
     versions: found,
     startedAt,
+    revision: revision(),
     quick,
     command: `pnpm bench:report${argv.length ? ` ${argv.join(' ')}` : ''}`,
     loadStart,
