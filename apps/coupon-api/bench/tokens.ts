@@ -2,6 +2,8 @@
 // request); each token is a distinct user, handed out in turn.
 export interface TokenPool {
   next(): string;
+  /** Mints more before a run, so that at least `count` tokens are still unused. */
+  reserve(count: number): Promise<void>;
   /** How many were handed out; more than the pool's size means users repeated. */
   readonly used: number;
   readonly size: number;
@@ -13,13 +15,19 @@ export async function tokenPool(
   size: number,
 ): Promise<TokenPool> {
   const tokens: string[] = [];
-  for (let i = 0; i < size; i++) tokens.push(await mint(`${prefix}-${i}`));
   let used = 0;
-  return {
+  const pool: TokenPool = {
     next: () => tokens[used++ % tokens.length] as string,
+    async reserve(count) {
+      while (tokens.length - used < count) tokens.push(await mint(`${prefix}-${tokens.length}`));
+    },
     get used() {
       return used;
     },
-    size,
+    get size() {
+      return tokens.length;
+    },
   };
+  await pool.reserve(size);
+  return pool;
 }
