@@ -15,6 +15,13 @@ const prismaRawFailure = (originalCode: string) =>
     meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { originalCode } } },
   });
 
+/** A COMMIT whose socket closed: the driver adapter's own error, not wrapped by Prisma. */
+const adapterCommitFailure = (originalCode: string) =>
+  Object.assign(new Error('socket has unexpectedly been closed'), {
+    name: 'DriverAdapterError',
+    cause: { originalCode, kind: 'mysql', code: Number(originalCode) },
+  });
+
 /** A failure of the mariadb connector itself (a driver pool's query), as its SqlError carries it. */
 const driverFailure = (code: string, errno: number) =>
   Object.assign(new Error(`(no: ${errno}) failed`), { name: 'SqlError', code, errno, fatal: true });
@@ -33,6 +40,8 @@ describe('classifyFailure', () => {
     [prismaRawFailure('1064'), 'unknown'],
     [prismaRawFailure('45028'), 'transient'], // the database stopped: no connection in time
     [prismaRawFailure('45009'), 'transient'],
+    [adapterCommitFailure('45009'), 'transient'], // the database stopped during COMMIT
+    [adapterCommitFailure('1064'), 'unknown'],
     // The mariadb connector's own errors (driver pools): a name as code, the number as errno.
     [driverFailure('ER_SOCKET_UNEXPECTED_CLOSE', 45009), 'transient'],
     [driverFailure('ER_CONNECTION_ALREADY_CLOSED', 45001), 'transient'],
@@ -49,6 +58,7 @@ describe('classifyFailure', () => {
     expect(errorCode(new PermanentError('INVALID_SEQUENCE', 'x'))).toBe('INVALID_SEQUENCE');
     expect(errorCode(new TypeError('x'))).toBe('TypeError');
     expect(driverErrorCode(prismaRawFailure('1062'))).toBe('1062');
+    expect(driverErrorCode(adapterCommitFailure('1062'))).toBe('1062');
     expect(driverErrorCode(new Error('x'))).toBeUndefined();
   });
 });

@@ -43,14 +43,22 @@ const TRANSIENT_DRIVER_CODES = new Set([
   '45039',
 ]);
 
+type DriverAdapterFailure = { name?: unknown; cause?: { originalCode?: unknown } };
+
 /**
- * The database's own error number behind a Prisma error from a driver adapter (it carries
- * it as `meta.driverAdapterError.cause.originalCode`), if there is one.
+ * The database's own error number behind a failure of a Prisma driver adapter, if there is
+ * one. Prisma's errors carry the adapter's error as `meta.driverAdapterError`; a COMMIT or
+ * ROLLBACK that fails (the socket closed under it) rejects with the adapter's error itself,
+ * unwrapped. Either way the number is its `cause.originalCode`.
  */
 export function driverErrorCode(err: unknown): string | undefined {
-  const meta = (err as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } })
-    ?.meta;
-  const code = meta?.driverAdapterError?.cause?.originalCode;
+  const failure = err as
+    | (DriverAdapterFailure & { meta?: { driverAdapterError?: DriverAdapterFailure } })
+    | undefined;
+  const adapterError =
+    failure?.meta?.driverAdapterError ??
+    (failure?.name === 'DriverAdapterError' ? failure : undefined);
+  const code = adapterError?.cause?.originalCode;
   return code === undefined ? undefined : String(code);
 }
 
