@@ -1,5 +1,6 @@
-import { createPublicKey } from 'node:crypto';
-import { createRemoteJWKSet, errors, type JWTVerifyOptions, jwtVerify } from 'jose';
+import { KeyObject } from 'node:crypto';
+import { type Algorithm, createVerifier, type DecodedJwt, TokenError } from 'fast-jwt';
+import { createRemoteJWKSet } from 'jose';
 import { DomainError } from '../errors.ts';
 import type { asymmetricAlgorithms } from './settings.ts';
 
@@ -51,43 +52,66 @@ export function shopperTokenSettings(config: {
   };
 }
 
-/** jwtVerify bound to the configured keys: the JWKS (fetched once, refreshed on unknown kid) or the PEM key. */
-function keyedVerify(settings: ShopperTokenSettings, options: JWTVerifyOptions) {
-  if ('jwksUrl' in settings.keys) {
-    const jwks = createRemoteJWKSet(new URL(settings.keys.jwksUrl), { timeoutDuration: 2_000 });
-    return (token: string) => jwtVerify(token, jwks, options);
-  }
-  const key = createPublicKey(settings.keys.publicKeyPem);
-  return (token: string) => jwtVerify(token, key, options);
+/**
+ * The verifying key of a token from the identity provider's JWKS: jose fetches the set once
+ * and again on an unknown `kid`; fast-jwt takes the key as PEM.
+ */
+function jwksKeyFetcher(jwksUrl: string) {
+  const jwks = createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: 2_000 });
+  const pems = new WeakMap<object, string>();
+  return async ({ header }: DecodedJwt): Promise<string> => {
+    const key = await jwks({ alg: header.alg, kid: header.kid });
+    let pem = pems.get(key);
+    if (pem === undefined) {
+      pem = KeyObject.from(key).export({ type: 'spki', format: 'pem' }).toString();
+      pems.set(key, pem);
+    }
+    return pem;
+  };
 }
 
 /**
- * Verifies shopper tokens with jose: only the allowed asymmetric algorithms (so `none`,
- * and HS256 signed with the public key as its secret, never pass), the configured issuer
- * and audience, `exp` required, clock skew bounded, and a subject that is a valid user id.
+ * Why a token was refused, as `details.reason`: fast-jwt's code without its prefix, or for
+ * the JWKS, UNKNOWN_KEY (no key of the token's `kid`) or KEYS_UNAVAILABLE (no answer).
+ */
+function reasonOf(err: TokenError): string {
+  if (err.code !== TokenError.codes.keyFetchingError) return err.code.replace(/^FAST_JWT_/, '');
+  const cause = (err as { originalError?: { code?: unknown } }).originalError;
+  return cause?.code === 'ERR_JWKS_NO_MATCHING_KEY' ? 'UNKNOWN_KEY' : 'KEYS_UNAVAILABLE';
+}
+
+/**
+ * Verifies shopper tokens with fast-jwt (node:crypto, synchronous for a PEM key: jose's
+ * WebCrypto verify cost about a quarter of the sold-out path's CPU, docs/benchmarks.md):
+ * only the allowed asymmetric algorithms (so `none`, and HS256 signed with the public key as
+ * its secret, never pass), the configured issuer and audience, `exp` required, clock skew
+ * bounded, and a subject that is a valid user id.
  */
 export function createShopperTokenVerifier(settings: ShopperTokenSettings): ShopperTokenVerifier {
-  const options: JWTVerifyOptions = {
-    algorithms: [...settings.algorithms],
-    issuer: settings.issuer,
-    audience: settings.audience,
-    clockTolerance: settings.clockSkewSeconds,
+  const options = {
+    algorithms: [...settings.algorithms] as Algorithm[],
+    allowedIss: settings.issuer,
+    allowedAud: settings.audience,
+    clockTolerance: settings.clockSkewSeconds * 1_000,
     requiredClaims: ['exp', 'sub'],
   };
-  const verifyJwt = keyedVerify(settings, options);
+  const verifyJwt: (token: string) => { sub?: unknown } | Promise<{ sub?: unknown }> =
+    'jwksUrl' in settings.keys
+      ? createVerifier({ ...options, key: jwksKeyFetcher(settings.keys.jwksUrl) })
+      : createVerifier({ ...options, key: settings.keys.publicKeyPem });
   return {
     async verify(token) {
       if (token.length > MAX_TOKEN_LENGTH) throw invalid('TOO_LONG', 'the token is too long');
       try {
-        const { payload } = await verifyJwt(token);
-        if (!payload.sub || !shopperIdPattern.test(payload.sub))
+        const { sub } = await verifyJwt(token);
+        if (typeof sub !== 'string' || !shopperIdPattern.test(sub))
           throw invalid('BAD_SUBJECT', "the token's subject is not a valid user id");
-        return { userId: payload.sub };
+        return { userId: sub };
       } catch (err) {
-        if (err instanceof DomainError) throw err;
-        if (err instanceof errors.JWTExpired) throw invalid(err.code, 'the token has expired');
-        if (err instanceof errors.JOSEError) throw invalid(err.code, 'the token does not verify');
-        throw err;
+        if (!(err instanceof TokenError)) throw err;
+        if (err.code === TokenError.codes.expired)
+          throw invalid(reasonOf(err), 'the token has expired');
+        throw invalid(reasonOf(err), 'the token does not verify');
       }
     },
   };
