@@ -18,7 +18,7 @@ import {
 } from '@commerce/testing';
 import { expectRushInvariants, type RushResult } from '../test/e2e/rush.ts';
 import { startCouponSystem } from '../test/e2e/system.ts';
-import { tokenPool } from './tokens.ts';
+import { benchTokenAlgorithm, tokenPool } from './tokens.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const STOCK = Number(process.env.BENCH_STOCK ?? 3_000);
@@ -29,7 +29,7 @@ const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 const system = await startCouponSystem({
   workers: 1,
-  tokenAlgorithm: 'ES256',
+  tokenAlgorithm: benchTokenAlgorithm(),
   env: {
     OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: DELAY_MS,
     OVERLOAD_MAX_WRITES_IN_FLIGHT: WRITES,

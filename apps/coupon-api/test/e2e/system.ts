@@ -25,7 +25,7 @@ const operatorApiKey = 'test-operator-key-0123456789';
 export async function startCouponSystem(options: {
   workers: number;
   apis?: number;
-  /** How the test identity provider signs (ES256 mints faster, for benchmarks). */
+  /** How the test identity provider signs (RS256, the services' default, unless a bench says). */
   tokenAlgorithm?: 'RS256' | 'ES256';
   /** Settings of every coupon-api and coupon-worker on top of the defaults here. */
   env?: Record<string, string>;
