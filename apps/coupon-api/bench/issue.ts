@@ -23,7 +23,7 @@ import { admissionKeys } from '../src/data-access/admission-keys.ts';
 import { startCouponSystem } from '../test/e2e/system.ts';
 import { describe, issueLoad, type LoadResult } from './load.ts';
 import { pacedIssueLoad } from './paced.ts';
-import { childPid } from './proc.ts';
+import { childPid, machineBusy } from './proc.ts';
 import { benchTokenAlgorithm, type TokenPool, tokenPool } from './tokens.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -85,10 +85,14 @@ const tokens = {} as Record<Side, TokenPool>;
 async function run(side: Side, label: string, load: Load, expectedPerSec = 0): Promise<LoadResult> {
   if (side === 'ours') await tokens.ours.reserve(Math.ceil(2 * expectedPerSec * SECONDS));
   const cpuBefore = cpuMs(sides[side].pid);
+  const busy = machineBusy();
   const result = await load(sides[side].url);
   const cpu = (cpuMs(sides[side].pid) - cpuBefore) / Math.max(1, result.accepted + result.other);
+  const machine = `machine ${Math.round(100 * busy())} % busy`;
   const drained = side === 'ours' ? `; ${await outboxDrained()}` : '';
-  console.log(`issue ${label} ${describe(side, result)} CPU ${cpu.toFixed(3)} ms/req${drained}`);
+  console.log(
+    `issue ${label} ${describe(side, result)} CPU ${cpu.toFixed(3)} ms/req, ${machine}${drained}`,
+  );
   return result;
 }
 

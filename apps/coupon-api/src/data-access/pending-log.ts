@@ -33,14 +33,23 @@ export function createPendingLog(pool: Pool): Pick<RequestLog, 'createPending'> 
 
   // The fence of admission epochs (see readAdmissionSnapshot): the coupons' admission rows
   // are read shared, so a rebuild waits for this write or this write sees its new epoch.
-  const insert = async (conn: PoolConnection, batch: PendingWrite[]) => {
+  // BEGIN and this read leave together (the driver pipelines a connection's commands): one
+  // round trip, and nothing is written below unless both succeeded.
+  const beginAndReadEpochs = async (conn: PoolConnection, batch: PendingWrite[]) => {
     const couponIds = [...new Set(batch.map((write) => write.request.couponId))];
-    const rows: { couponId: string; epoch: number }[] = await conn.query(
-      `SELECT coupon_id AS couponId, epoch FROM coupon_admissions
-        WHERE coupon_id IN (${marks(couponIds.length, '?')}) LOCK IN SHARE MODE`,
-      couponIds,
-    );
-    const epochs = new Map(rows.map((row) => [row.couponId, Number(row.epoch)]));
+    const [, rows] = await Promise.all([
+      conn.beginTransaction(),
+      conn.query<{ couponId: string; epoch: number }[]>(
+        `SELECT coupon_id AS couponId, epoch FROM coupon_admissions
+          WHERE coupon_id IN (${marks(couponIds.length, '?')}) LOCK IN SHARE MODE`,
+        couponIds,
+      ),
+    ]);
+    return new Map(rows.map((row) => [row.couponId, Number(row.epoch)]));
+  };
+
+  const insert = async (conn: PoolConnection, batch: PendingWrite[]) => {
+    const epochs = await beginAndReadEpochs(conn, batch);
     const current: PendingWrite[] = [];
     const superseded: [PendingWrite, SupersededAdmission][] = [];
     for (const write of batch) {
@@ -50,21 +59,24 @@ export function createPendingLog(pool: Pool): Pick<RequestLog, 'createPending'> 
       else superseded.push([write, new SupersededAdmission(couponId, epoch)]);
     }
     if (current.length > 0) {
-      await conn.query(
-        `INSERT INTO coupon_requests (request_id, coupon_id, user_id, sequence, idempotency_key)
-         VALUES ${marks(current.length, '(?, ?, ?, ?, ?)')}`,
-        current.flatMap(({ request }) => [
-          request.requestId,
-          request.couponId,
-          request.userId,
-          request.sequence,
-          request.idempotencyKey ?? null,
-        ]),
-      );
-      await enqueueEvents(
-        sqlExecutor(conn),
-        current.map((write) => write.event),
-      );
+      // Both INSERTs in one round trip too; the COMMIT waits for both to succeed.
+      await Promise.all([
+        conn.query(
+          `INSERT INTO coupon_requests (request_id, coupon_id, user_id, sequence, idempotency_key)
+           VALUES ${marks(current.length, '(?, ?, ?, ?, ?)')}`,
+          current.flatMap(({ request }) => [
+            request.requestId,
+            request.couponId,
+            request.userId,
+            request.sequence,
+            request.idempotencyKey ?? null,
+          ]),
+        ),
+        enqueueEvents(
+          sqlExecutor(conn),
+          current.map((write) => write.event),
+        ),
+      ]);
     }
     return { current, superseded };
   };
@@ -72,7 +84,6 @@ export function createPendingLog(pool: Pool): Pick<RequestLog, 'createPending'> 
   const insertPending = async (batch: PendingWrite[]) => {
     const conn = await pool.getConnection();
     try {
-      await conn.beginTransaction();
       const written = await insert(conn, batch);
       await conn.commit();
       for (const write of written.current) write.resolve();
