@@ -31,6 +31,12 @@ export const BENCHES: Bench[] = [
   },
   { name: 'outbox', filter: '@commerce/outbox', script: 'bench', quickArgs: ['2000'] },
   {
+    name: 'shopper tokens',
+    filter: '@commerce/service',
+    script: 'bench',
+    quickEnv: { BENCH_TOKENS: '500' },
+  },
+  {
     name: 'analytics-worker',
     filter: '@commerce/analytics-worker',
     script: 'bench',
