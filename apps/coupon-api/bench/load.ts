@@ -1,5 +1,5 @@
-// One autocannon run against POST /coupons/issue: a new user's token on every request, so
-// coupon-api verifies, rate-counts, admits, logs and outboxes each.
+// One autocannon run against POST /coupons/issue: the pool's next shopper token on every
+// request, so coupon-api verifies, rate-counts and admits (or refuses) each.
 import autocannon from 'autocannon';
 import type { TokenPool } from './tokens.ts';
 

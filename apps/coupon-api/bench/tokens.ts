@@ -14,6 +14,7 @@ export function benchTokenAlgorithm(): 'RS256' | 'ES256' {
 
 /** Tokens signed at once: jose signs on libuv's thread pool, so a batch uses every core. */
 const MINT_BATCH = 128;
+
 export interface TokenPool {
   next(): string;
   /** Mints more before a run, so that at least `count` tokens are still unused. */
