@@ -71,6 +71,24 @@ describe('shopper routes', () => {
     expect(written).toEqual([]);
   });
 
+  it("when the identity provider's keys cannot be fetched, then 503 DEPENDENCY_UNAVAILABLE with Retry-After, no challenge, nothing written", async () => {
+    const { app, written } = await build({
+      JWT_PUBLIC_KEY: '',
+      JWT_JWKS_URL: 'http://127.0.0.1:1/.well-known/jwks.json',
+    });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: bearer(await idp.mint('alice')),
+      payload: { name: 'x' },
+    });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.headers['www-authenticate']).toBeUndefined();
+    expect(res.json()).toMatchObject({ error: { code: 'DEPENDENCY_UNAVAILABLE' } });
+    expect(written).toEqual([]);
+  });
+
   it('when the body or the path names another user, then 403 FORBIDDEN_USER and nothing written; their own id or "me" passes', async () => {
     const { app, written } = await build();
     const headers = bearer(await idp.mint('alice'));

@@ -42,7 +42,8 @@ export function requireShopper(tokens: ShopperTokenVerifier): onRequestAsyncHook
     try {
       request.shopper = await tokens.verify(match[1] as string);
     } catch (err) {
-      challenge(reply, 'invalid_token');
+      // Only a refused token is challenged: keys that could not be fetched are a 503.
+      if (err instanceof DomainError) challenge(reply, 'invalid_token');
       throw err;
     }
   };

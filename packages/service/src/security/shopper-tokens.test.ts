@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testShopperTokens } from '../testing/index.ts';
-import { createShopperTokenVerifier } from './shopper-tokens.ts';
+import { isTransientFailure } from '../transient-failures.ts';
+import { createShopperTokenVerifier, ShopperKeysUnavailable } from './shopper-tokens.ts';
 
 const idp = testShopperTokens();
 const verifier = createShopperTokenVerifier({
@@ -126,13 +127,18 @@ describe('shopper tokens from a JWKS', async () => {
     expect(fetches).toBe(1);
   });
 
-  it('when the key is not in the set, or the provider does not answer, then TOKEN_INVALID with the reason', async () => {
+  it('when the key is not in the set, then TOKEN_INVALID UNKNOWN_KEY', async () => {
     await expect(keysAt(jwksUrl).verify(await withKid('key-2'))).rejects.toMatchObject({
       code: 'TOKEN_INVALID',
       details: { reason: 'UNKNOWN_KEY' },
     });
-    await expect(
-      keysAt('http://127.0.0.1:1/jwks.json').verify(await withKid('key-1')),
-    ).rejects.toMatchObject({ code: 'TOKEN_INVALID', details: { reason: 'KEYS_UNAVAILABLE' } });
+  });
+
+  it('when the provider does not answer, then a retriable failure (503), not a refusal', async () => {
+    const failure = await keysAt('http://127.0.0.1:1/jwks.json')
+      .verify(await withKid('key-1'))
+      .catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(ShopperKeysUnavailable);
+    expect(isTransientFailure(failure)).toBe(true);
   });
 });

@@ -71,13 +71,31 @@ function jwksKeyFetcher(jwksUrl: string) {
 }
 
 /**
- * Why a token was refused, as `details.reason`: fast-jwt's code without its prefix, or for
- * the JWKS, UNKNOWN_KEY (no key of the token's `kid`) or KEYS_UNAVAILABLE (no answer).
+ * The identity provider's keys could not be fetched (no answer in time, an unreadable set):
+ * the token may well be valid, so the caller gets 503 DEPENDENCY_UNAVAILABLE (the HTTP shell
+ * reads `retriable`) and tries again, rather than a 401 that says to sign in again.
  */
-function reasonOf(err: TokenError): string {
-  if (err.code !== TokenError.codes.keyFetchingError) return err.code.replace(/^FAST_JWT_/, '');
-  const cause = (err as { originalError?: { code?: unknown } }).originalError;
-  return cause?.code === 'ERR_JWKS_NO_MATCHING_KEY' ? 'UNKNOWN_KEY' : 'KEYS_UNAVAILABLE';
+export class ShopperKeysUnavailable extends Error {
+  override readonly name = 'ShopperKeysUnavailable';
+  readonly retriable = true;
+}
+
+/** jose's codes for a key set that answered but has no single key for the token. */
+const NOT_IN_THE_SET = new Set(['ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE_MATCHING_KEYS']);
+
+/** A fast-jwt refusal as TOKEN_INVALID, its code without the prefix as `details.reason`. */
+function refusal(err: TokenError): Error {
+  if (err.code === TokenError.codes.keyFetchingError) {
+    const cause = (err as { originalError?: { code?: unknown } }).originalError;
+    if (!NOT_IN_THE_SET.has(String(cause?.code)))
+      return new ShopperKeysUnavailable("the identity provider's keys could not be fetched", {
+        cause,
+      });
+    return invalid('UNKNOWN_KEY', "the token's key is not one the identity provider publishes");
+  }
+  const reason = err.code.replace(/^FAST_JWT_/, '');
+  if (err.code === TokenError.codes.expired) return invalid(reason, 'the token has expired');
+  return invalid(reason, 'the token does not verify');
 }
 
 /**
@@ -108,10 +126,7 @@ export function createShopperTokenVerifier(settings: ShopperTokenSettings): Shop
           throw invalid('BAD_SUBJECT', "the token's subject is not a valid user id");
         return { userId: sub };
       } catch (err) {
-        if (!(err instanceof TokenError)) throw err;
-        if (err.code === TokenError.codes.expired)
-          throw invalid(reasonOf(err), 'the token has expired');
-        throw invalid(reasonOf(err), 'the token does not verify');
+        throw err instanceof TokenError ? refusal(err) : err;
       }
     },
   };
