@@ -32,8 +32,10 @@ async function step(cwd: string, args: string[], timeoutMs: number) {
 
 /**
  * The Dockerfile's stages without Docker, with infra/docker/recipe.sh's own steps: prune the
- * repository for the package, install the cut lockfile offline (from the machine's pnpm
- * store, as the image's layer would from the registry), copy the sources over, build, and
+ * repository for the package, install the cut lockfile from the machine's pnpm store where
+ * it can (as the image's layer would from the registry; `--prefer-offline`: pnpm checks a cut
+ * lockfile against its supply-chain policies anew, and fetches the full metadata of a package
+ * it has not checked on this machine before), copy the sources over, build, and
  * deploy to `<workDir>/app`, which is what the image holds. `turboCache` lets images share
  * compiled workspace packages, as Docker's layer cache would not, to keep the test short.
  */
@@ -44,7 +46,7 @@ export async function buildImage(packageName: string, workDir: string, turboCach
   await step(repoRoot, ['sh', recipe, 'prune', packageName, out], 60_000);
   await mkdir(build, { recursive: true });
   await cp(join(out, 'json'), build, { recursive: true });
-  await step(build, ['flock', pnpmLock, 'sh', recipe, 'install', '--offline'], 180_000);
+  await step(build, ['flock', pnpmLock, 'sh', recipe, 'install', '--prefer-offline'], 180_000);
   await cp(join(out, 'full'), build, { recursive: true });
   await step(
     build,
@@ -53,7 +55,7 @@ export async function buildImage(packageName: string, workDir: string, turboCach
   );
   await step(
     build,
-    ['flock', pnpmLock, 'sh', recipe, 'deploy', packageName, app, '--offline'],
+    ['flock', pnpmLock, 'sh', recipe, 'deploy', packageName, app, '--prefer-offline'],
     180_000,
   );
   return app;
