@@ -83,7 +83,11 @@ export class ShopperKeysUnavailable extends Error {
 /** jose's codes for a key set that answered but has no single key for the token. */
 const NOT_IN_THE_SET = new Set(['ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE_MATCHING_KEYS']);
 
-/** A fast-jwt refusal as TOKEN_INVALID, its code without the prefix as `details.reason`. */
+/**
+ * What a fast-jwt failure tells the caller: TOKEN_INVALID with fast-jwt's code (without its
+ * prefix) as `details.reason`, UNKNOWN_KEY for a `kid` the set lacks, or, when the keys
+ * could not be fetched, ShopperKeysUnavailable.
+ */
 function refusal(err: TokenError): Error {
   if (err.code === TokenError.codes.keyFetchingError) {
     const cause = (err as { originalError?: { code?: unknown } }).originalError;
