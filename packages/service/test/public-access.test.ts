@@ -47,6 +47,15 @@ async function build(env: Record<string, string> = {}) {
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
+/** POST /things as `userId`, with a fresh valid token. */
+const postAs = async (app: Awaited<ReturnType<typeof build>>['app'], userId: string) =>
+  app.inject({
+    method: 'POST',
+    url: '/things',
+    headers: bearer(await idp.mint(userId)),
+    payload: { name: userId },
+  });
+
 describe('shopper routes', () => {
   it('when the token is missing or does not verify, then 401 with a Bearer challenge before validation, and nothing written', async () => {
     const { app, written } = await build();
@@ -76,12 +85,7 @@ describe('shopper routes', () => {
       JWT_PUBLIC_KEY: '',
       JWT_JWKS_URL: 'http://127.0.0.1:1/.well-known/jwks.json',
     });
-    const res = await app.inject({
-      method: 'POST',
-      url: '/things',
-      headers: bearer(await idp.mint('alice')),
-      payload: { name: 'x' },
-    });
+    const res = await postAs(app, 'alice');
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBe('1');
     expect(res.headers['www-authenticate']).toBeUndefined();
@@ -142,12 +146,7 @@ describe('rate limits', () => {
       }
     }
     expect(statuses).toEqual([202, 202, 202, 429, 429]);
-    const polite = await app.inject({
-      method: 'POST',
-      url: '/things',
-      headers: bearer(await idp.mint('polite')),
-      payload: { name: 'p' },
-    });
+    const polite = await postAs(app, 'polite');
     expect(polite.statusCode).toBe(202);
     expect(written).toHaveLength(4);
   });
